@@ -1,0 +1,50 @@
+/** Selects TF.js's WebGPU backend and describes the adapter; the one place the app asks for a GPU. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  description: string;
+  shaderF16: boolean;
+  limits: Record<string, number>;
+}
+
+export const WEBGPU_HELP =
+  'WebGPU is not available in this browser. Use Chrome or Edge 113+ on Windows, macOS or ChromeOS ' +
+  '(Chrome 121+ on Android); on Linux start Chrome with --enable-unsafe-webgpu --enable-features=Vulkan, ' +
+  'or enable chrome://flags/#enable-unsafe-webgpu. Safari 26+ and Firefox 141+ (Windows) also ship WebGPU.';
+
+const LIMIT_KEYS = [
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+export async function describeAdapter(): Promise<AdapterReport | null> {
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return null;
+  const info = adapter.info;
+  const limits: Record<string, number> = {};
+  for (const k of LIMIT_KEYS) limits[k] = Number(adapter.limits[k]);
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    description: info?.description ?? '',
+    shaderF16: adapter.features.has('shader-f16'),
+    limits,
+  };
+}
+
+/** Switches TF.js to WebGPU or throws with instructions; never silently falls back to the CPU. */
+export async function useWebGpu(): Promise<void> {
+  if (!(globalThis.navigator as Navigator | undefined)?.gpu) throw new Error(WEBGPU_HELP);
+  const ok = await tf.setBackend('webgpu');
+  await tf.ready();
+  if (!ok || tf.getBackend() !== 'webgpu') throw new Error(WEBGPU_HELP);
+}

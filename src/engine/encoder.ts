@@ -1,0 +1,130 @@
+/**
+ * The BERT-family encoder forward pass: embeddings, then post-LayerNorm transformer layers.
+ * Shapes: B batch, T tokens, H hidden, E embedding size, N heads, D = H / N.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { usesRobertaPositions, type EncoderConfig } from './config';
+import { activate, DropoutContext, layerNorm, linear, param, type Params } from './layers';
+import { embeddingNames, layerNames } from './names';
+
+export interface EncoderInputs {
+  /** int32 [B, T] */
+  inputIds: tf.Tensor2D;
+  /** int32 [B, T], 1 = real token */
+  attentionMask: tf.Tensor2D;
+  /** int32 [B, T]; zeros when absent */
+  tokenTypeIds?: tf.Tensor2D;
+}
+
+export interface EncoderOutputs {
+  /** [B*T, H]: kept 2-D because every consumer is a linear layer */
+  last: tf.Tensor2D;
+  /** L+1 tensors [B, T, H] when requested */
+  hiddenStates?: tf.Tensor3D[];
+  /** L tensors [B, N, T, T] when requested */
+  attentions?: tf.Tensor4D[];
+}
+
+export interface EncoderOptions {
+  dropout: DropoutContext;
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+/** HF's additive mask. Any large negative gives the same softmax; -1e9 keeps every intermediate finite. */
+const MASKED = -1e9;
+
+/** RoBERTa: padding_idx + cumulative count of real tokens, pad positions get padding_idx. [B, T] int32 */
+function robertaPositions(inputIds: tf.Tensor2D, padId: number): tf.Tensor2D {
+  const real = tf.cast(tf.notEqual(inputIds, padId), 'float32');
+  return tf.cast(tf.add(tf.mul(tf.cumsum(real, 1), real), padId), 'int32') as tf.Tensor2D;
+}
+
+function embeddings(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, drop: DropoutContext): tf.Tensor2D {
+  const [B, T] = inputs.inputIds.shape;
+  const n = embeddingNames(cfg);
+  const flatIds = tf.reshape(inputs.inputIds, [B * T]);
+  let x = tf.gather(param(params, n.word), flatIds) as tf.Tensor2D; // [B*T, E]
+  if (usesRobertaPositions(cfg)) {
+    const pos = tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T]);
+    x = tf.add(x, tf.gather(param(params, n.position), pos));
+  } else {
+    // Positions 0..T-1 for every row: gather once and broadcast over the batch.
+    const pos = tf.slice(param(params, n.position), [0, 0], [T, cfg.embeddingSize]);
+    x = tf.reshape(tf.add(tf.reshape(x, [B, T, cfg.embeddingSize]), pos), [B * T, cfg.embeddingSize]);
+  }
+  if (cfg.typeVocabSize > 0) {
+    const types = inputs.tokenTypeIds ? tf.reshape(inputs.tokenTypeIds, [B * T]) : tf.zeros([B * T], 'int32');
+    x = tf.add(x, tf.gather(param(params, n.tokenType), types));
+  }
+  x = layerNorm(x, params, n.norm, cfg.layerNormEps);
+  x = drop.apply(x, cfg.hiddenDropout);
+  if (n.project) x = linear(x, params, n.project);
+  return x;
+}
+
+/** Splits [B*T, H] into heads: [B*N, T, D]. */
+function splitHeads(x: tf.Tensor2D, B: number, T: number, N: number, D: number): tf.Tensor3D {
+  return tf.reshape(tf.transpose(tf.reshape(x, [B, T, N, D]), [0, 2, 1, 3]), [B * N, T, D]);
+}
+
+function attention(
+  cfg: EncoderConfig,
+  params: Params,
+  i: number,
+  x: tf.Tensor2D,
+  maskBias: tf.Tensor,
+  shape: { B: number; T: number },
+  drop: DropoutContext,
+): { out: tf.Tensor2D; probs: tf.Tensor4D } {
+  const { B, T } = shape;
+  const N = cfg.numHeads;
+  const D = cfg.hiddenSize / N;
+  const names = layerNames(cfg, i);
+  const scale = 1 / Math.sqrt(D);
+  let q = splitHeads(linear(x, params, names.query), B, T, N, D);
+  const k = splitHeads(linear(x, params, names.key), B, T, N, D);
+  const v = splitHeads(linear(x, params, names.value), B, T, N, D);
+  let scores: tf.Tensor;
+  if (cfg.modelType === 'distilbert') {
+    q = tf.mul(q, scale); // DistilBERT scales Q before the product
+    scores = tf.matMul(q, k, false, true);
+  } else {
+    scores = tf.mul(tf.matMul(q, k, false, true), scale);
+  }
+  const probs = tf.softmax(tf.add(tf.reshape(scores, [B, N, T, T]), maskBias)) as tf.Tensor4D;
+  const dropped = drop.apply(probs, cfg.attentionDropout);
+  const context = tf.matMul(tf.reshape(dropped, [B * N, T, T]), v); // [B*N, T, D]
+  const merged = tf.reshape(tf.transpose(tf.reshape(context, [B, N, T, D]), [0, 2, 1, 3]), [B * T, cfg.hiddenSize]) as tf.Tensor2D;
+  const projected = drop.apply(linear(merged, params, names.attnOut), cfg.hiddenDropout);
+  return { out: layerNorm(tf.add(projected, x), params, names.attnNorm, cfg.layerNormEps), probs };
+}
+
+function feedForward(cfg: EncoderConfig, params: Params, i: number, x: tf.Tensor2D, drop: DropoutContext): tf.Tensor2D {
+  const names = layerNames(cfg, i);
+  const inner = activate(linear(x, params, names.ffnIn), cfg.activation) as tf.Tensor2D;
+  const out = drop.apply(linear(inner, params, names.ffnOut), cfg.hiddenDropout);
+  return layerNorm(tf.add(out, x), params, names.outNorm, cfg.layerNormEps);
+}
+
+export function encode(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, opts: EncoderOptions): EncoderOutputs {
+  const [B, T] = inputs.inputIds.shape;
+  const H = cfg.hiddenSize;
+  // [B, 1, 1, T]: 0 for real keys, MASKED for padding keys; padded query rows are still computed, as in HF.
+  const maskBias = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED), [B, 1, 1, T]);
+  let x = embeddings(cfg, params, inputs, opts.dropout);
+  const hiddenStates: tf.Tensor3D[] = [];
+  const attentions: tf.Tensor4D[] = [];
+  if (opts.outputHiddenStates) hiddenStates.push(tf.reshape(x, [B, T, H]));
+  for (let i = 0; i < cfg.numLayers; i++) {
+    const { out, probs } = attention(cfg, params, i, x, maskBias, { B, T }, opts.dropout);
+    if (opts.outputAttentions) attentions.push(probs);
+    x = feedForward(cfg, params, i, out, opts.dropout);
+    if (opts.outputHiddenStates) hiddenStates.push(tf.reshape(x, [B, T, H]));
+  }
+  return {
+    last: x,
+    ...(opts.outputHiddenStates ? { hiddenStates } : {}),
+    ...(opts.outputAttentions ? { attentions } : {}),
+  };
+}

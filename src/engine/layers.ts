@@ -1,0 +1,61 @@
+/** Building blocks of the encoder in plain TF.js ops. Shapes: B batch, T tokens, H hidden, F = B*T rows. */
+import * as tf from '@tensorflow/tfjs';
+import type { Activation } from './config';
+import { dropout } from './kernels/dropout';
+
+export type Params = ReadonlyMap<string, tf.Tensor>;
+
+export function param(params: Params, name: string): tf.Tensor {
+  const p = params.get(name);
+  if (!p) throw new Error(`missing parameter ${name}`);
+  return p;
+}
+
+/** x [F, in] · W[out, in]ᵀ + b → [F, out]. HF stores Linear weights as [out, in]; 2-D only (see DESIGN). */
+export function linear(x: tf.Tensor2D, params: Params, name: string): tf.Tensor2D {
+  const w = param(params, `${name}.weight`) as tf.Tensor2D;
+  const b = param(params, `${name}.bias`);
+  return tf.add(tf.matMul(x, w, false, true), b);
+}
+
+/** Biased variance, as torch.nn.LayerNorm. x [F, H]. */
+export function layerNorm(x: tf.Tensor2D, params: Params, name: string, eps: number): tf.Tensor2D {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(normed, param(params, `${name}.weight`)), param(params, `${name}.bias`));
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** `gelu` is the exact erf form HF uses (not the tanh approximation, which is `gelu_new`). */
+export function activate(x: tf.Tensor, kind: Activation): tf.Tensor {
+  switch (kind) {
+    case 'gelu':
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2))));
+    case 'gelu_new': {
+      const inner = tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
+    }
+    case 'relu':
+      return tf.relu(x);
+  }
+}
+
+/** Dropout state for one forward pass: off in eval, a fresh GPU seed per call site in training. */
+export class DropoutContext {
+  private calls = 0;
+  constructor(
+    readonly training: boolean,
+    private readonly seed: number,
+  ) {}
+
+  apply<T extends tf.Tensor>(x: T, rate: number): T {
+    if (!this.training || rate <= 0) return x;
+    this.calls += 1;
+    // Mixing the call index into the seed gives each dropout site its own independent mask.
+    return dropout(x, rate, (this.seed * 1000003 + this.calls * 7919) >>> 0) as T;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * A small safetensors reader/writer (the npm `safetensors` package is an empty stub).
+ * Format: u64 LE header length N, N bytes of JSON {name: {dtype, shape, data_offsets}}, then raw LE data.
+ */
+
+export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
+
+export interface RawTensor {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  /** The tensor's bytes (a view into the file buffer). */
+  bytes: Uint8Array;
+}
+
+interface HeaderEntry {
+  dtype: SafetensorsDtype;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+const BYTES_PER: Record<SafetensorsDtype, number> = {
+  F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1,
+};
+
+export interface ParsedSafetensors {
+  tensors: Map<string, RawTensor>;
+  metadata: Record<string, string>;
+}
+
+export function parseSafetensors(buffer: ArrayBuffer, fileName = 'model.safetensors'): ParsedSafetensors {
+  if (buffer.byteLength < 8) throw new Error(`${fileName}: too short to be a safetensors file`);
+  const headerLen = Number(new DataView(buffer).getBigUint64(0, true));
+  if (headerLen <= 0 || 8 + headerLen > buffer.byteLength) {
+    throw new Error(`${fileName}: header length ${headerLen} does not fit in ${buffer.byteLength} bytes`);
+  }
+  let header: Record<string, HeaderEntry | Record<string, string>>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, headerLen)));
+  } catch (e) {
+    throw new Error(`${fileName}: header is not valid JSON (${(e as Error).message})`);
+  }
+  const dataStart = 8 + headerLen;
+  const tensors = new Map<string, RawTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: [begin, end] } = entry as HeaderEntry;
+    const width = BYTES_PER[dtype];
+    if (width === undefined) throw new Error(`${fileName}: tensor ${name} has unsupported dtype ${dtype}`);
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * width || dataStart + end > buffer.byteLength) {
+      throw new Error(`${fileName}: tensor ${name} (${dtype} ${JSON.stringify(shape)}) has bad offsets [${begin}, ${end}]`);
+    }
+    tensors.set(name, { dtype, shape, bytes: new Uint8Array(buffer, dataStart + begin, end - begin) });
+  }
+  return { tensors, metadata };
+}
+
+function f16ToF32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** Floating tensors as float32 (F16 / BF16 / F64 widened or narrowed); null for integer tensors. */
+export function toFloat32(t: RawTensor): Float32Array | null {
+  const { bytes } = t;
+  const n = bytes.byteLength / BYTES_PER[t.dtype];
+  // Copy first: the view may be unaligned inside the file buffer.
+  const aligned = bytes.slice().buffer;
+  switch (t.dtype) {
+    case 'F32':
+      return new Float32Array(aligned);
+    case 'F64':
+      return Float32Array.from(new Float64Array(aligned));
+    case 'BF16': {
+      const src = new Uint16Array(aligned);
+      const out = new Uint32Array(n);
+      for (let i = 0; i < n; i++) out[i] = src[i] << 16;
+      return new Float32Array(out.buffer);
+    }
+    case 'F16': {
+      const src = new Uint16Array(aligned);
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = f16ToF32(src[i]);
+      return out;
+    }
+    default:
+      return null;
+  }
+}
+
+export interface TensorToWrite {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * Writes F32 tensors like the Python library: tensors sorted by (dtype size desc, name), header padded with
+ * spaces to a multiple of 8, `{"format": "pt"}` metadata so `transformers` loads it as a PyTorch checkpoint.
+ */
+export function writeSafetensors(tensors: TensorToWrite[], metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
+  const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of sorted) {
+    const size = t.data.length * 4;
+    const expected = t.shape.reduce((a, b) => a * b, 1);
+    if (expected !== t.data.length) throw new Error(`writeSafetensors: ${t.name} has ${t.data.length} values for shape ${JSON.stringify(t.shape)}`);
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + size] };
+    offset += size;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerBytes = new Uint8Array(json.byteLength + ((8 - (json.byteLength % 8)) % 8)).fill(0x20);
+  headerBytes.set(json);
+  const out = new Uint8Array(8 + headerBytes.byteLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.byteLength), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.byteLength;
+  for (const t of sorted) {
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    at += t.data.byteLength;
+  }
+  return out;
+}

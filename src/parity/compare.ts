@@ -1,0 +1,96 @@
+/** Error measures and the fixture README's tolerances. Everything in float64. */
+
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+export interface QuantityCheck {
+  quantity: string;
+  /** Worst relative error: max|a-b| / max|ref| (gradients: over max(max|ref_t|, 1e-3·G), per tensor). */
+  worst: number;
+  /** Where the worst value was seen (a tensor name, a step). */
+  where?: string;
+  pass: boolean;
+  detail?: string;
+}
+
+/** Outputs (logits, hidden states, attentions, loss): max|a-b| ≤ 1e-5·max|ref| + 1e-6. */
+export function checkOutput(quantity: string, ours: ArrayLike<number>, ref: ArrayLike<number>): QuantityCheck {
+  const diff = maxAbsDiff(ours, ref);
+  const scale = maxAbs(ref);
+  return { quantity, worst: diff / Math.max(scale, 1e-30), pass: diff <= 1e-5 * scale + 1e-6 };
+}
+
+/** Gradients: per tensor max|a-b| ≤ 1e-4·max|ref_t| + 1e-5·G, G = largest |ref| over all gradients. */
+export function checkGradients(ours: Map<string, ArrayLike<number>>, ref: Map<string, ArrayLike<number>>): QuantityCheck {
+  let G = 0;
+  for (const r of ref.values()) G = Math.max(G, maxAbs(r));
+  let worst = 0;
+  let where = '';
+  const failures: string[] = [];
+  for (const [name, r] of ref) {
+    const o = ours.get(name);
+    if (!o) {
+      failures.push(`${name} missing`);
+      continue;
+    }
+    const diff = maxAbsDiff(o, r);
+    const scale = maxAbs(r);
+    const rel = diff / Math.max(scale, 1e-3 * G);
+    if (rel > worst) [worst, where] = [rel, name];
+    if (!(diff <= 1e-4 * scale + 1e-5 * G)) failures.push(`${name} (max|Δ| ${diff.toExponential(2)}, max|ref| ${scale.toExponential(2)})`);
+  }
+  for (const name of ours.keys()) if (!ref.has(name)) failures.push(`${name} has no reference gradient`);
+  return { quantity: 'grads', worst, where, pass: failures.length === 0, ...(failures.length ? { detail: failures.join('; ') } : {}) };
+}
+
+/** Per-step series (trajectory loss, grad norm): relative tol per step. */
+export function checkSeries(quantity: string, ours: number[], ref: number[], rel: number): QuantityCheck {
+  let worst = 0;
+  let where = '';
+  let detail = '';
+  let pass = ours.length === ref.length;
+  for (let i = 0; i < ref.length; i++) {
+    const e = Math.abs(ours[i] - ref[i]) / Math.max(Math.abs(ref[i]), 1e-30);
+    const err = ref[i] === 0 ? Math.abs(ours[i]) : e;
+    if (!(err <= worst)) [worst, where] = [Number.isNaN(err) ? Infinity : err, `step ${i + 1}`];
+    if (!(err <= rel) && pass) {
+      pass = false;
+      detail = `first off at step ${i + 1}: ${ours[i]} vs ${ref[i]}`;
+    }
+  }
+  return { quantity, worst, where, pass, ...(detail ? { detail } : {}) };
+}
+
+/** Final weights: per tensor max|a-b| ≤ 1e-4·max|ref_t|, skipping noise-driven tensors. */
+export function checkWeights(ours: Map<string, ArrayLike<number>>, ref: Map<string, ArrayLike<number>>, skip: ReadonlySet<string>): QuantityCheck {
+  let worst = 0;
+  let where = '';
+  const failures: string[] = [];
+  for (const [name, r] of ref) {
+    if (skip.has(name)) continue;
+    const o = ours.get(name);
+    if (!o) {
+      failures.push(`${name} missing`);
+      continue;
+    }
+    const diff = maxAbsDiff(o, r);
+    const scale = maxAbs(r);
+    const rel = diff / Math.max(scale, 1e-30);
+    if (rel > worst) [worst, where] = [rel, name];
+    if (!(diff <= 1e-4 * scale)) failures.push(name);
+  }
+  return { quantity: 'final_weights', worst, where, pass: failures.length === 0, ...(failures.length ? { detail: failures.join(', ') } : {}) };
+}

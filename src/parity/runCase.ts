@@ -1,0 +1,147 @@
+/**
+ * Runs one hf-reference case folder through the engine on the current TF.js backend and checks every
+ * quantity against Hugging Face's numbers. Works for forward/backward cases and `*-train` trajectories.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadModel } from '../engine/checkpoint';
+import type { HeadKind } from '../engine/config';
+import { parseSafetensors, toFloat32 } from '../engine/safetensors';
+import { readJson, type FileSource } from '../hub/source';
+import { AdamW } from '../train/adamw';
+import { weightDecayByName } from '../train/paramGroups';
+import { lrAtStep, type ScheduleConfig } from '../train/schedule';
+import { trainStep } from '../train/step';
+import { batchFromCase, disposeBatch, type ArrayJson, type CaseJson } from './caseFile';
+import { checkGradients, checkOutput, checkSeries, checkWeights, type QuantityCheck } from './compare';
+
+export interface CaseReport {
+  name: string;
+  kind: 'forward' | 'trajectory';
+  checks: QuantityCheck[];
+  pass: boolean;
+  seconds: number;
+}
+
+const HEADS: Record<string, HeadKind> = { seqcls: 'seqcls', multilabel: 'seqcls', qa: 'qa', tokcls: 'tokcls' };
+
+function headOf(c: CaseJson): HeadKind {
+  const h = HEADS[c.head];
+  if (!h) throw new Error(`case ${c.case}: unknown head "${c.head}"`);
+  return h;
+}
+
+async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityCheck[]> {
+  const { model } = await loadModel(source, { head: headOf(c) });
+  const batch = batchFromCase(c.inputs, c.head);
+  const checks: QuantityCheck[] = [];
+  try {
+    const refs = c.outputs ?? {};
+    const out = model.forward(batch.inputs, { outputHiddenStates: true, outputAttentions: true });
+    const ours: Record<string, tf.Tensor | tf.Tensor[] | undefined> = {
+      logits: out.logits,
+      start_logits: out.startLogits,
+      end_logits: out.endLogits,
+      last_hidden_state: out.lastHiddenState,
+      hidden_states: out.hiddenStates,
+      attentions: out.attentions,
+    };
+    for (const [key, ref] of Object.entries(refs)) {
+      if (key === 'loss') continue;
+      const mine = ours[key];
+      if (!mine) {
+        checks.push({ quantity: key, worst: Infinity, pass: false, detail: 'not produced by the engine' });
+        continue;
+      }
+      const refList = Array.isArray(ref) ? ref : [ref];
+      const mineList = Array.isArray(mine) ? mine : [mine];
+      if (refList.length !== mineList.length) {
+        checks.push({ quantity: key, worst: Infinity, pass: false, detail: `${mineList.length} tensors, expected ${refList.length}` });
+        continue;
+      }
+      // Lists (hidden states per layer) are checked tensor by tensor; the worst one is reported.
+      let worst: QuantityCheck | null = null;
+      for (let i = 0; i < refList.length; i++) {
+        const r = checkOutput(key, await mineList[i].data(), refList[i].data);
+        if (Array.isArray(ref)) r.where = `[${i}]`;
+        if (!worst || (worst.pass && (!r.pass || r.worst > worst.worst))) worst = r;
+      }
+      checks.push(worst!);
+    }
+    tf.dispose(Object.values(out).flat() as tf.Tensor[]);
+
+    const { loss, grads } = model.lossAndGradients(batch.inputs, batch.labels);
+    const refLoss = refs.loss as unknown as number | ArrayJson;
+    checks.push(checkOutput('loss', await loss.data(), typeof refLoss === 'number' ? [refLoss] : refLoss.data));
+    const ourGrads = new Map<string, ArrayLike<number>>();
+    for (const [name, g] of grads) ourGrads.set(name, await g.data());
+    const refGrads = new Map(Object.entries(c.grads ?? {}).map(([k, v]) => [k, v.data]));
+    checks.push(checkGradients(ourGrads, refGrads));
+    tf.dispose([loss, ...grads.values()]);
+  } finally {
+    disposeBatch(batch);
+    model.dispose();
+  }
+  return checks;
+}
+
+async function trajectoryCase(source: FileSource, c: CaseJson): Promise<QuantityCheck[]> {
+  const { model } = await loadModel(source, { head: headOf(c) });
+  const opt = c.optimizer!;
+  const traj = c.trajectory!;
+  const schedule: ScheduleConfig = {
+    kind: 'linear',
+    lr: opt.lr,
+    warmupSteps: c.schedule!.num_warmup_steps,
+    totalSteps: c.schedule!.num_training_steps,
+  };
+  if (!c.schedule!.function.includes('linear')) throw new Error(`case ${c.case}: unsupported schedule ${c.schedule!.function}`);
+  const optimizer = new AdamW(model.params, weightDecayByName(model.specs, opt.weight_decay, opt.param_groups), {
+    beta1: opt.betas[0],
+    beta2: opt.betas[1],
+    eps: opt.eps,
+  });
+  const batches = c.inputs.batches!.map((b) => batchFromCase(b, c.head));
+  const lrs: number[] = [];
+  const losses: number[] = [];
+  const norms: number[] = [];
+  try {
+    for (let k = 1; k <= traj.step.length; k++) {
+      const lr = lrAtStep(schedule, k);
+      const { loss, gradNorm } = trainStep(model, optimizer, batches[(k - 1) % batches.length], {
+        lr,
+        maxGradNorm: c.clipping!.max_norm,
+      });
+      lrs.push(lr);
+      losses.push((await loss.data())[0]);
+      norms.push((await gradNorm.data())[0]);
+      tf.dispose([loss, gradNorm]);
+    }
+    const finalBytes = await source.read('final_model.safetensors');
+    if (!finalBytes) throw new Error(`case ${c.case}: final_model.safetensors missing`);
+    const ref = new Map<string, ArrayLike<number>>();
+    for (const [name, t] of parseSafetensors(finalBytes).tensors) {
+      const f = toFloat32(t);
+      if (f && model.params.has(name)) ref.set(name, f);
+    }
+    const ours = await model.readParams();
+    return [
+      checkSeries('lr', lrs, traj.lr, 1e-6),
+      checkSeries('loss', losses, traj.loss, 1e-4),
+      checkSeries('grad_norm', norms, traj.grad_norm, 1e-4),
+      checkWeights(ours, ref, new Set(c.noise_driven_params ?? [])),
+    ];
+  } finally {
+    batches.forEach(disposeBatch);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export async function runParityCase(source: FileSource, name: string): Promise<CaseReport> {
+  const t0 = performance.now();
+  const c = await readJson<CaseJson>(source, 'case.json');
+  if (!c) throw new Error(`${source.label}: case.json not found`);
+  const kind = c.trajectory ? 'trajectory' : 'forward';
+  const checks = kind === 'trajectory' ? await trajectoryCase(source, c) : await forwardCase(source, c);
+  return { name, kind, checks, pass: checks.every((q) => q.pass), seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,121 @@
+/**
+ * AdamW exactly as `torch.optim.AdamW` (decoupled weight decay, bias correction, amsgrad off), and
+ * `clip_grad_norm_`. TF.js has neither. All per-step scalars are computed in float64 on the CPU and
+ * uploaded as tensors, so no GPU value is read back and no shader is recompiled per step.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamWConfig {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export const TORCH_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+interface Slot {
+  m: tf.Variable;
+  v: tf.Variable;
+}
+
+export class AdamW {
+  private readonly slots = new Map<string, Slot>();
+  /** Number of optimizer steps taken (torch's per-parameter `step`, identical for all here). */
+  step = 0;
+
+  constructor(
+    private readonly params: ReadonlyMap<string, tf.Variable>,
+    private readonly weightDecay: ReadonlyMap<string, number>,
+    readonly config: AdamWConfig = TORCH_ADAMW,
+  ) {}
+
+  private slot(name: string, p: tf.Variable): Slot {
+    let s = this.slots.get(name);
+    if (!s) {
+      s = { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+      this.slots.set(name, s);
+    }
+    return s;
+  }
+
+  /** One update with learning rate `lr` for every parameter that has a gradient in `grads`. */
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+    this.step += 1;
+    const { beta1, beta2, eps } = this.config;
+    const k = this.step;
+    const stepSize = lr / (1 - beta1 ** k);
+    const sqrtBc2 = Math.sqrt(1 - beta2 ** k);
+    tf.tidy(() => {
+      const b1 = tf.scalar(beta1);
+      const oneMinusB1 = tf.scalar(1 - beta1);
+      const b2 = tf.scalar(beta2);
+      const oneMinusB2 = tf.scalar(1 - beta2);
+      const epsT = tf.scalar(eps);
+      const invSqrtBc2 = tf.scalar(1 / sqrtBc2);
+      const stepSizeT = tf.scalar(stepSize);
+      const decayCache = new Map<number, tf.Scalar>();
+      for (const [name, g] of grads) {
+        const p = this.params.get(name);
+        if (!p) throw new Error(`AdamW: gradient for unknown parameter ${name}`);
+        const { m, v } = this.slot(name, p);
+        const wd = this.weightDecay.get(name) ?? 0;
+        let decayed: tf.Tensor = p;
+        if (wd !== 0 && lr !== 0) {
+          let factor = decayCache.get(wd);
+          if (!factor) decayCache.set(wd, (factor = tf.scalar(1 - lr * wd)));
+          decayed = tf.mul(p, factor);
+        }
+        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
+        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
+        const denom = tf.add(tf.mul(tf.sqrt(vNew), invSqrtBc2), epsT);
+        p.assign(tf.sub(decayed, tf.mul(stepSizeT, tf.div(mNew, denom))));
+        m.assign(mNew);
+        v.assign(vNew);
+      }
+    });
+  }
+
+  /** Moment tensors by parameter name, for checkpoints. */
+  state(): ReadonlyMap<string, Slot> {
+    return this.slots;
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.slots.clear();
+  }
+}
+
+/**
+ * `torch.nn.utils.clip_grad_norm_`: scales every gradient by max/(total+1e-6) when that is < 1.
+ * Returns the clipped gradients and the pre-clip global norm as a GPU scalar (read it only when logging).
+ */
+export function clipByGlobalNorm(
+  grads: ReadonlyMap<string, tf.Tensor>,
+  maxNorm: number,
+): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
+  const names = [...grads.keys()];
+  const [norm, ...clipped] = tf.tidy(() => {
+    const total = tf.sqrt(sumScalars(names.map((n) => tf.sum(tf.square(grads.get(n)!)))));
+    const coef = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
+    return [total, ...names.map((n) => tf.mul(grads.get(n)!, coef))];
+  });
+  return { grads: new Map(names.map((n, i) => [n, clipped[i]])), norm: norm as tf.Scalar };
+}
+
+/**
+ * Adds many scalars pairwise. Not tf.addN: TF.js 4.22 WebGPU binds one storage buffer per input, and past
+ * the adapter's maxStorageBuffersPerShaderStage the pipeline is invalid and the sum silently reads as 0.
+ */
+function sumScalars(xs: tf.Tensor[]): tf.Tensor {
+  let level = xs;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? tf.add(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0] ?? tf.scalar(0);
+}
