@@ -1,0 +1,9 @@
+/** The tokenization layer's public surface (the data worker and the CLI import from here). */
+export { loadTokenizer, createTokenizer } from './load.ts';
+export { encodeText, encodeBatch, segmentOf, padEncoding, truncatedLengths, type TextInput } from './encode.ts';
+export { encodeQaWindows, contextWindows, answerRange, answerTokens, type QaWindowOptions } from './qa.ts';
+export { alignNerLabels, wordTokens, beginToInside, IGNORE_LABEL, type NerOptions } from './ner.ts';
+export { packFeatures, transferList, rowView, type FeatureRow, type FeatureSet } from './features.ts';
+export { buildFeatures, type BuildOptions } from './build.ts';
+export { tokenLengths, qaCoverage, type QaCoverage } from './stats.ts';
+export type * from './types.ts';
