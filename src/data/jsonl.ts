@@ -1,0 +1,32 @@
+import { BROKEN_UTF8, type Line } from './lines.ts';
+import { ROW, type RawRecord } from './records.ts';
+
+/** One JSON object per line; blank lines are not rows. Each line fails on its own. */
+export async function* readJsonl(batches: AsyncIterable<Line[]>): AsyncGenerator<RawRecord[]> {
+  for await (const lines of batches) {
+    const out: RawRecord[] = [];
+    for (const { line, text, badUtf8 } of lines) {
+      if (badUtf8) {
+        out.push({ line, row: null, issues: [{ line, field: ROW, reason: BROKEN_UTF8 }] });
+        continue;
+      }
+      if (text.trim() === '') continue;
+      out.push(parseJsonRow(text, line));
+    }
+    if (out.length) yield out;
+  }
+}
+
+export function parseJsonRow(text: string, line: number): RawRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { line, row: null, issues: [{ line, field: ROW, reason: `invalid JSON: ${(e as Error).message}` }] };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    return { line, row: null, issues: [{ line, field: ROW, reason: `wrong type: expected a JSON object, got ${got}` }] };
+  }
+  return { line, row: value as Record<string, unknown> };
+}

@@ -1,0 +1,107 @@
+import type { ClassificationExample, Example, Task } from './types.ts';
+
+/**
+ * Seeded splits. The same seed and input give the same split on every machine (mulberry32 is pure integer
+ * arithmetic), so a saved run can be reproduced from its seed. Single-label data is split per class, so
+ * a rare class still appears in validation in its true proportion.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffleInPlace<T>(items: T[], rand: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+export interface SplitFractions {
+  validation: number;
+  test: number;
+}
+
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+/**
+ * Indices 0..n-1 into train/validation/test. With `strata` (one key per item, e.g. its label) each stratum
+ * is split on its own with the same fractions. Each list is returned in ascending order (file order).
+ */
+export function splitIndices(n: number, fractions: SplitFractions, seed: number, strata?: readonly string[]): SplitIndices {
+  const { validation, test } = fractions;
+  if (validation < 0 || test < 0 || validation + test >= 1) throw new Error(`split fractions must be >= 0 and leave some training data (got validation ${validation}, test ${test})`);
+  const rand = mulberry32(seed);
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const key = strata ? strata[i] : '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(i);
+  }
+  const out: SplitIndices = { train: [], validation: [], test: [] };
+  // Sorted keys: the random stream must not depend on the order classes first appear in.
+  for (const key of [...groups.keys()].sort()) {
+    const g = shuffleInPlace(groups.get(key)!, rand);
+    const nVal = Math.round(g.length * validation);
+    const nTest = Math.min(g.length - nVal, Math.round(g.length * test));
+    out.validation.push(...g.slice(0, nVal));
+    out.test.push(...g.slice(nVal, nVal + nTest));
+    out.train.push(...g.slice(nVal + nTest));
+  }
+  for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
+  return out;
+}
+
+export type SplitName = 'train' | 'validation' | 'test';
+export const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
+
+/** Split from a file name: `dev`/`valid`/`val` → validation, `test` → test, `train` → train. */
+export function splitFromName(name: string): SplitName | undefined {
+  const base = name.toLowerCase().replace(/^.*[\\/]/, '');
+  if (/(^|[^a-z])(dev|valid|validation|val|eval)([^a-z]|$)/.test(base)) return 'validation';
+  if (/(^|[^a-z])test([^a-z]|$)/.test(base)) return 'test';
+  if (/(^|[^a-z])train([^a-z]|$)/.test(base)) return 'train';
+  return undefined;
+}
+
+/**
+ * Which file is which split: an explicit choice wins, then the name, then the order of the remaining slots
+ * (the first unnamed file trains). A second file for a taken split joins it.
+ */
+export function assignSplits(files: readonly { name: string; split?: SplitName }[]): SplitName[] {
+  const out: (SplitName | undefined)[] = files.map((f) => f.split ?? splitFromName(f.name));
+  const free = SPLITS.filter((s) => !out.includes(s));
+  const named = out.map((s) => s ?? free.shift() ?? 'train');
+  // Something must train: without a training file, the first file not explicitly placed takes that role.
+  const first = files.findIndex((f) => !f.split);
+  if (!named.includes('train') && first >= 0) named[first] = 'train';
+  return named;
+}
+
+/** A seeded random split of one set of examples; stratified by label for single-label tasks. */
+export function splitExamples<E extends Example>(
+  examples: readonly E[],
+  task: Task,
+  fractions: SplitFractions,
+  seed: number,
+): Record<SplitName, E[]> {
+  const strata = task === 'classification' || task === 'pair' ? examples.map((e) => (e as ClassificationExample).label) : undefined;
+  const idx = splitIndices(examples.length, fractions, seed, strata);
+  return {
+    train: idx.train.map((i) => examples[i]),
+    validation: idx.validation.map((i) => examples[i]),
+    test: idx.test.map((i) => examples[i]),
+  };
+}
