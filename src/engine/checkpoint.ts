@@ -115,7 +115,12 @@ export function resolveHead(config: HfConfig, opts: LoadOptions): { head: HeadKi
 export async function loadModel(source: FileSource, opts: LoadOptions = {}): Promise<LoadedModel> {
   const config = await readJson<HfConfig>(source, 'config.json');
   if (!config) throw new Error(`${source.label}: config.json not found`);
-  const enc = parseEncoderConfig(config);
+  let enc: EncoderConfig;
+  try {
+    enc = parseEncoderConfig(config);
+  } catch (e) {
+    throw new Error(`${source.label}: ${(e as Error).message}`);
+  }
   const { head, labels, problemType } = resolveHead(config, opts);
   const numLabels = head === 'qa' ? 2 : labels.length;
   const specs = modelSpecs(enc, head, numLabels);
