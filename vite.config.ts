@@ -22,6 +22,17 @@ export default defineConfig({
         },
       },
       {
+        // Node tests that drive the CLIs end to end (they start headless Chromium themselves).
+        extends: true,
+        test: {
+          name: 'cli',
+          include: ['tests/cli/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'gpu',

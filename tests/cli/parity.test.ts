@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'parity-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+test('parity fails a case whose reference disagrees with the engine, and names the quantity', () => {
+  cpSync('tests/fixtures/hf-reference/distilbert-seqcls', join(dir, 'good'), { recursive: true });
+  cpSync('tests/fixtures/hf-reference/distilbert-seqcls', join(dir, 'nested/bad'), { recursive: true });
+  const casePath = join(dir, 'nested/bad/case.json');
+  const c = JSON.parse(readFileSync(casePath, 'utf8'));
+  c.outputs.logits.data[4] += 1e-3; // far above 1e-5·max|ref|, far below any visible change
+  c.grads['classifier.bias'].data[0] *= 1.01;
+  writeFileSync(casePath, JSON.stringify(c));
+
+  const run = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', dir], { encoding: 'utf8', timeout: 300_000 });
+  const out = run.stdout;
+  expect(out).toMatch(/^ok {3}good \[forward/m);
+  expect(out).toMatch(/^FAIL nested\/bad \[forward.*logits [\d.e+-]+ ✗/m);
+  expect(out).toMatch(/grads @ classifier.bias/);
+  expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  expect(run.status).toBe(1);
+});
+
+test('parity with no cases or no flag exits non-zero with a message', () => {
+  const empty = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', join(dir, 'missing')], { encoding: 'utf8' });
+  expect(empty.status).toBe(2);
+  expect(empty.stderr).toMatch(/does not exist/);
+  const usage = spawnSync('npx', ['tsx', 'scripts/parity.ts'], { encoding: 'utf8' });
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toMatch(/usage: npm run parity -- --fixtures <dir>/);
+});
