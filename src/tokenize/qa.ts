@@ -83,10 +83,14 @@ export function encodeQaWindows(tok: StudioTokenizer, ex: QaExample, opts: QaWin
 }
 
 /**
- * run_qa.py's rule: the answer is in the window when the first context token starts at or before it and the
- * last ends at or after it; then start = last token starting at or before the answer's first character,
- * end = first token ending at or after its last. Unlike run_qa we stop the scan at the context's last token
- * (its scan runs on into the [SEP]'s (0, 0) offsets when the answer starts in the window's last token).
+ * The answer is in the window when, as in run_qa.py, the first context token starts at or before it and the
+ * last ends at or after it. Start/end are then the first and last context token overlapping the answer.
+ * For ordinary text that is exactly run_qa's "last token starting at or before the answer / first token
+ * ending at or after it"; it differs, for the better, where several tokens share one character's span
+ * (bert-base-uncased spells a Hangul syllable as 3 jamo tokens, byte-level BPE splits a character's bytes):
+ * run_qa would start on the syllable's last jamo and end on the last syllable's first one. It also never
+ * runs past the context (run_qa's scan walks into [SEP]'s (0, 0) offsets when the answer starts in the
+ * window's last token).
  */
 export function answerTokens(
   offsets: (Span | null)[],
@@ -97,9 +101,14 @@ export function answerTokens(
   const last = sequenceIds.lastIndexOf(1);
   if (first < 0) return null;
   if (!(offsets[first]![0] <= startChar && offsets[last]![1] >= endChar)) return null;
-  let start = first;
-  while (start <= last && offsets[start]![0] <= startChar) start++;
-  let end = last;
-  while (end >= first && offsets[end]![1] >= endChar) end--;
-  return [start - 1, end + 1];
+  let start = -1;
+  let end = -1;
+  for (let i = first; i <= last; i++) {
+    const [s, e] = offsets[i]!;
+    if (s < endChar && e > startChar) {
+      if (start < 0) start = i;
+      end = i;
+    }
+  }
+  return start < 0 ? null : [start, end];
 }

@@ -175,30 +175,15 @@ function locatePiece(p: SegmentPipeline, piece: string, text: string, cursor: nu
 function tokenSpans(p: SegmentPipeline, piece: string, tokens: string[]): Span[] {
   const spans: Span[] = [];
   let u = 0;
-  const candidates = (t: string, atStart: boolean): string[] => {
-    let stripped = t;
-    if (p.subwordPrefix && stripped.startsWith(p.subwordPrefix)) stripped = stripped.slice(p.subwordPrefix.length);
-    for (const suf of p.subwordSuffixes) if (stripped.endsWith(suf)) stripped = stripped.slice(0, -suf.length);
-    const list = atStart ? [t, stripped] : [stripped, t];
-    return list.filter((c, i) => c.length > 0 && list.indexOf(c) === i);
-  };
-  const findFrom = (t: string, from: number): [number, number] | null => {
-    let best: [number, number] | null = null;
-    for (const c of candidates(t, from === 0)) {
-      const at = piece.indexOf(c, from);
-      if (at >= 0 && (!best || at < best[0])) best = [at, c.length];
-    }
-    return best;
-  };
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
-    const here = candidates(t, u === 0).find((c) => piece.startsWith(c, u));
-    if (here !== undefined) {
-      spans.push([u, u + here.length]);
-      u += here.length;
+    const here = matchAt(p, piece, t, u);
+    if (here >= 0) {
+      spans.push([u, u + here]);
+      u += here;
       continue;
     }
-    const found = p.isUnk(t) ? null : findFrom(t, u);
+    const found = p.isUnk(t) ? null : findFrom(p, piece, t, u);
     if (found) {
       if (k > 0 && p.isUnk(tokens[k - 1])) spans[k - 1][1] = found[0];
       spans.push([found[0], found[0] + found[1]]);
@@ -208,11 +193,39 @@ function tokenSpans(p: SegmentPipeline, piece: string, tokens: string[]): Span[]
     let v = piece.length;
     for (let j = k + 1; j < tokens.length && v === piece.length; j++) {
       if (p.isUnk(tokens[j])) continue;
-      const f = findFrom(tokens[j], u);
+      const f = findFrom(p, piece, tokens[j], u);
       if (f) v = f[0];
     }
     spans.push([u, v]);
     u = v;
   }
   return spans;
+}
+
+/** The token without the sub-word markers the model added (`##s` → `s`, `low</w>` → `low`). */
+function stripMarkers(p: SegmentPipeline, t: string): string {
+  let s = t;
+  if (p.subwordPrefix && s.startsWith(p.subwordPrefix)) s = s.slice(p.subwordPrefix.length);
+  for (const suf of p.subwordSuffixes) if (s.endsWith(suf)) s = s.slice(0, -suf.length);
+  return s;
+}
+
+/** Length of the token's text if it occurs at unit u of the piece, else -1. A word's first token is taken as is. */
+function matchAt(p: SegmentPipeline, piece: string, t: string, u: number): number {
+  const stripped = stripMarkers(p, t);
+  const [first, second] = u === 0 ? [t, stripped] : [stripped, t];
+  if (first.length > 0 && piece.startsWith(first, u)) return first.length;
+  if (second.length > 0 && piece.startsWith(second, u)) return second.length;
+  return -1;
+}
+
+/** Earliest [position, length] of the token's text at or after unit `from`. */
+function findFrom(p: SegmentPipeline, piece: string, t: string, from: number): [number, number] | null {
+  let best: [number, number] | null = null;
+  for (const c of [t, stripMarkers(p, t)]) {
+    if (c.length === 0) continue;
+    const at = piece.indexOf(c, from);
+    if (at >= 0 && (!best || at < best[0])) best = [at, c.length];
+  }
+  return best;
 }

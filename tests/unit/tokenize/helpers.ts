@@ -105,8 +105,9 @@ export function offsetProblems(tok: StudioTokenizer, text: string, enc: Pick<Tex
         }
       } else {
         const joined = tokens.map((t) => (p.subwordPrefix && t.startsWith(p.subwordPrefix) ? t.slice(p.subwordPrefix.length) : t)).join('');
-        const want = p.normalize(slice).replace(/\s+/g, '');
-        const got = p.metaspace ? joined.split(p.metaspace).join('') : joined;
+        // Final sigma: 'Σ' alone lower-cases to 'σ', at a word's end in context to 'ς'.
+        const want = p.normalize(slice).replace(/\s+/g, '').replace(/ς/g, 'σ');
+        const got = (p.metaspace ? joined.split(p.metaspace).join('') : joined).replace(/ς/g, 'σ');
         if (got !== want) problems.push(`tokens ${tokens.join(' ')} ≠ ${JSON.stringify(slice)} (normalized ${JSON.stringify(want)})`);
       }
     }
