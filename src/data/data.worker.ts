@@ -1,0 +1,14 @@
+/// <reference lib="webworker" />
+/**
+ * The data worker: parsing, validation, statistics and encoding off the main thread. Only wiring lives
+ * here; the logic is in `handler.ts` and the pure modules it calls.
+ */
+import { transfersOf, type DataRequest } from '../protocol/data.ts';
+import { createDataHandler } from './handler.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const handle = createDataHandler((event) => scope.postMessage(event, transfersOf(event)));
+
+scope.onmessage = (e: MessageEvent<DataRequest>) => {
+  void handle(e.data);
+};
