@@ -7,6 +7,7 @@ import { architectureName, type EncoderConfig, type HeadKind, type HfConfig, typ
 import { encode, type EncoderInputs } from './encoder';
 import { applyHead, type HeadOutputs } from './heads';
 import { DropoutContext } from './layers';
+import type { LoraAdapter } from './lora';
 import { binaryCrossEntropyWithLogits, crossEntropy, spanLoss, type CrossEntropyOptions } from './losses';
 import { modelSpecs, type ParamSpec } from './names';
 
@@ -53,6 +54,8 @@ export class BertFamilyModel {
   private readonly uid = nextModelId++;
   /** Dropout overrides (0 for parity); default from the config. */
   readonly dropoutRates: { hidden: number; attention: number; classifier: number; qa: number };
+  /** Low-rank adapters: when set, the forward reads W + s·B·A for their targets and their factors train. */
+  lora: LoraAdapter | null = null;
 
   constructor(
     readonly encoderConfig: EncoderConfig,
@@ -106,12 +109,13 @@ export class BertFamilyModel {
       attentionDropout: this.dropoutRates.attention,
     };
     const drop = new DropoutContext(opts.training ?? false, opts.seed ?? 0);
-    const enc = encode(cfg, this.params, inputs, {
+    const params = this.lora ? this.lora.effectiveParams(this.params) : this.params;
+    const enc = encode(cfg, params, inputs, {
       dropout: drop,
       outputHiddenStates: opts.outputHiddenStates,
       outputAttentions: opts.outputAttentions,
     });
-    const head = applyHead(cfg, this.head, this.params, enc.last, { B, T }, drop, {
+    const head = applyHead(cfg, this.head, params, enc.last, { B, T }, drop, {
       classifier: this.dropoutRates.classifier,
       qa: this.dropoutRates.qa,
     });
@@ -155,15 +159,16 @@ export class BertFamilyModel {
     opts: ForwardOptions & LossOptions = {},
     only?: ReadonlySet<string>,
   ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
-    const names = [...this.params.keys()].filter((n) => !only || only.has(n));
-    const vars = names.map((n) => this.params.get(n)!);
+    const all = this.variables();
+    const names = [...all.keys()].filter((n) => !only || only.has(n));
+    const vars = names.map((n) => all.get(n)!);
     const { value, grads } = tf.variableGrads(() => this.loss(this.forward(inputs, opts), labels, opts), vars);
     const out = new Map<string, tf.Tensor>();
     for (const name of names) {
-      const key = this.params.get(name)!.name;
+      const key = all.get(name)!.name;
       let g = grads[key];
       if (!g) {
-        g = tf.zerosLike(this.params.get(name)!); // unused by this head's forward (cannot happen for HF layouts)
+        g = tf.zerosLike(all.get(name)!); // unused by this head's forward (cannot happen for HF layouts)
       }
       const mask = this.paddingMasks.get(name);
       if (mask) {
@@ -176,6 +181,11 @@ export class BertFamilyModel {
     return { loss: value, grads: out };
   }
 
+  /** Everything that can train: the parameters, then the LoRA factors (`<module>.lora_A.weight`, …). */
+  variables(): Map<string, tf.Variable> {
+    return this.lora ? new Map([...this.params, ...this.lora.variables]) : new Map(this.params);
+  }
+
   /** Copies every parameter to the CPU (export, checkpoints). */
   async readParams(): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
@@ -185,6 +195,7 @@ export class BertFamilyModel {
 
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
+    this.lora?.dispose();
     for (const m of this.paddingMasks.values()) m.dispose();
     this.params.clear();
     this.paddingMasks.clear();

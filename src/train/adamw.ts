@@ -38,12 +38,15 @@ export class AdamW {
     return s;
   }
 
-  /** One update with learning rate `lr` for every parameter that has a gradient in `grads`. */
-  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+  /**
+   * One update with learning rate `lr` for every parameter that has a gradient in `grads`. `lrScale`
+   * multiplies the lr per parameter (layer-wise LR decay); absent names use 1, as if it were not given.
+   */
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, lrScale?: ReadonlyMap<string, number>): void {
     this.step += 1;
     const { beta1, beta2, eps } = this.config;
     const k = this.step;
-    const stepSize = lr / (1 - beta1 ** k);
+    const bc1 = 1 - beta1 ** k;
     const sqrtBc2 = Math.sqrt(1 - beta2 ** k);
     tf.tidy(() => {
       const b1 = tf.scalar(beta1);
@@ -52,23 +55,24 @@ export class AdamW {
       const oneMinusB2 = tf.scalar(1 - beta2);
       const epsT = tf.scalar(eps);
       const invSqrtBc2 = tf.scalar(1 / sqrtBc2);
-      const stepSizeT = tf.scalar(stepSize);
-      const decayCache = new Map<number, tf.Scalar>();
+      // Per-step scalars keyed by their value: one upload per distinct lr (one without layer-wise decay).
+      const scalars = new Map<number, tf.Scalar>();
+      const scalar = (x: number): tf.Scalar => {
+        let t = scalars.get(x);
+        if (!t) scalars.set(x, (t = tf.scalar(x)));
+        return t;
+      };
       for (const [name, g] of grads) {
         const p = this.params.get(name);
         if (!p) throw new Error(`AdamW: gradient for unknown parameter ${name}`);
         const { m, v } = this.slot(name, p);
+        const lrP = lr * (lrScale?.get(name) ?? 1);
         const wd = this.weightDecay.get(name) ?? 0;
-        let decayed: tf.Tensor = p;
-        if (wd !== 0 && lr !== 0) {
-          let factor = decayCache.get(wd);
-          if (!factor) decayCache.set(wd, (factor = tf.scalar(1 - lr * wd)));
-          decayed = tf.mul(p, factor);
-        }
+        const decayed: tf.Tensor = wd !== 0 && lrP !== 0 ? tf.mul(p, scalar(1 - lrP * wd)) : p;
         const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
         const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
         const denom = tf.add(tf.mul(tf.sqrt(vNew), invSqrtBc2), epsT);
-        p.assign(tf.sub(decayed, tf.mul(stepSizeT, tf.div(mNew, denom))));
+        p.assign(tf.sub(decayed, tf.mul(scalar(lrP / bc1), tf.div(mNew, denom))));
         m.assign(mNew);
         v.assign(vNew);
       }
