@@ -27,7 +27,8 @@ export function sliceSegment(seg: SegmentEncoding, start: number, end: number): 
 /**
  * How many tokens of each segment survive truncation to `budget` content tokens (maxLength minus the
  * special tokens). Throws where HF's fast tokenizers throw: a budget the specials alone exceed, or
- * `only_second` when the second segment is too short to absorb the cut.
+ * `only_second` when the second segment is too short to absorb the cut. A single text is cut whatever the
+ * strategy (a file mixing singles and pairs under `only_second` still gets every row within max_length).
  */
 export function truncatedLengths(
   lenA: number,
