@@ -45,6 +45,8 @@ export class DetectionError extends Error {
 const norm = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
 const TEXT = ['text', 'sentence', 'document', 'review', 'comment', 'commenttext', 'content', 'body', 'tweet', 'utterance', 'input', 'texta', '문장', '내용', '리뷰', '댓글', '텍스트'];
 const LABEL = ['label', 'class', 'category', 'target', 'sentiment', 'goldlabel', 'y', 'intent', 'emotion', 'topic', 'hate', 'labels', '라벨', '레이블', '정답', '분류'];
+/** Names that say "one label per row" even when the values are 0/1. */
+const STRONG_LABEL = ['label', 'labels', 'class', 'target', 'goldlabel', 'y'];
 const LIST_LABEL = ['labels', 'label', 'categories', 'classes', 'emotions', 'targets', 'tags', 'topics'];
 const PAIRS: [string, string][] = [
   ['text', 'textpair'], ['texta', 'textb'], ['text1', 'text2'], ['sentence1', 'sentence2'], ['premise', 'hypothesis'],
@@ -68,7 +70,7 @@ function byName(names: string[], profiles: Map<string, ColumnProfile>, ok: (p: C
   return undefined;
 }
 
-const isText = (p: ColumnProfile) => mostly(p.strings, p) && !mostly(p.ints, p);
+const isText = (p: ColumnProfile) => mostly(p.strings, p) && !mostly(p.numeric, p);
 const isLabel = (p: ColumnProfile) => mostly(p.strings + p.ints, p) && p.objects === 0;
 const isStringList = (p: ColumnProfile) => mostly(p.stringLists + p.numberLists, p) && p.stringLists > 0;
 const isList = (p: ColumnProfile) => mostly(p.stringLists + p.numberLists, p);
@@ -97,8 +99,9 @@ function mappingFor(task: Task, profiles: Map<string, ColumnProfile>, rows: numb
       const context = byName(CONTEXT, profiles, isText, question ? [question] : []);
       if (!question || !context) return null;
       const id = byName(ID, profiles, (p) => p.present > 0);
-      const answers = byName(ANSWERS, profiles, (p) => mostly(p.objects, p) || isList(p));
-      if (answers && (profiles.get(answers)!.objects > 0 || !byName(ANSWER_START, profiles, () => true))) {
+      const structured = (p: ColumnProfile) => p.objects + p.objectLists > 0;
+      const answers = byName(ANSWERS, profiles, (p) => mostly(p.objects + p.objectLists, p) || isList(p));
+      if (answers && (structured(profiles.get(answers)!) || !byName(ANSWER_START, profiles, () => true))) {
         return { question, context, answers, ...(id ? { id } : {}) };
       }
       const answer_start = byName(ANSWER_START, profiles, (p) => p.present > 0);
@@ -111,7 +114,7 @@ function mappingFor(task: Task, profiles: Map<string, ColumnProfile>, rows: numb
       if (!tokens) return null;
       const lens = profiles.get(tokens)!.listLengths;
       const aligned = (p: ColumnProfile) =>
-        isList(p) && p.listLengths.filter((n, i) => n === lens[i]).length >= 0.9 * p.present;
+        isList(p) && mostly(p.listLengths.filter((n, i) => n === lens[i]).length, p);
       const tags = byName(TAGS, profiles, aligned, [tokens]) ?? [...profiles.values()].find((p) => p.name !== tokens && aligned(p))?.name;
       return tags ? { tokens, tags } : null;
     }
@@ -161,8 +164,9 @@ export function detectTask(columns: readonly string[], sampleRows: readonly Row[
     const m = mappingFor(forced, profiles, sampleRows.length);
     detection = { task: forced, columns: m ?? {} };
   } else {
-    // A column named like a single label (`label`, even with 0/1 values) rules out one-hot multi-label columns.
-    const hasSingleLabel = !!byName(LABEL, profiles, isLabel);
+    // A `label` column (even with 0/1 values) or a non-binary `sentiment`-like one means one label per row;
+    // a 0/1 column named `hate` may well be one class of a one-hot multi-label file.
+    const hasSingleLabel = !!byName(STRONG_LABEL, profiles, isLabel) || !!byName(LABEL, profiles, (p) => isLabel(p) && p.binary < p.present);
     const order: Task[] = hasSingleLabel ? ['qa', 'ner', 'pair', 'multilabel', 'classification'] : ['qa', 'ner', 'multilabel', 'pair', 'classification'];
     for (const task of order) {
       if (task === 'multilabel' && hasSingleLabel && !byName(LIST_LABEL, profiles, isList)) continue;

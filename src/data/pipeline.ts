@@ -135,13 +135,13 @@ export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptio
       Object.assign(result, { task: detection.task, columns: detection.columns, available: columnsOf(rows), sample: rows.slice(0, SAMPLE_ROWS) });
     };
 
+    let buffer: RawRecord[] | null = detection ? null : [];
     try {
       const opened = await openRecords(source, {
         signal: opts.signal,
         onBytes: (loaded) => opts.onProgress?.({ file: source.name, fileIndex: k, fileCount: inputs.length, loaded, total: source.size, rows: report.rows }),
       });
       report.format = opened.format;
-      let buffer: RawRecord[] | null = detection ? null : [];
       for await (const batch of opened.batches) {
         throwIfAborted(opts.signal);
         if (buffer) {
@@ -168,6 +168,7 @@ export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptio
       if (!(e instanceof FileFormatError || e instanceof DetectionError)) throw e;
       // One clear message for the file; its rows count as read but none is used.
       report.error = e.message;
+      if (buffer) report.rows += buffer.length;
       report.invalid = report.rows;
       continue;
     }

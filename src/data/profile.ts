@@ -8,12 +8,16 @@ export interface ColumnProfile {
   strings: number;
   /** Integers, or strings that spell one (CSV). */
   ints: number;
+  /** Numbers, or strings that spell one: not text, whatever their type. */
+  numeric: number;
   /** Values that are 0/1 (numbers, "0"/"1", booleans). */
   binary: number;
   stringLists: number;
   numberLists: number;
   /** Lists whose elements are all 0 or 1. */
   binaryLists: number;
+  /** Lists of objects, empty ones included (SQuAD's `answers: [{text, answer_start}]`, `[]` unanswerable). */
+  objectLists: number;
   objects: number;
   /** Mean length of the string values. */
   meanLength: number;
@@ -25,6 +29,7 @@ export interface ColumnProfile {
 
 const MAX_DISTINCT = 1000;
 const INT = /^-?\d+$/;
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 export function isBinaryValue(v: unknown): boolean {
   return v === 0 || v === 1 || v === '0' || v === '1' || v === true || v === false;
@@ -41,7 +46,7 @@ export function profileColumns(columns: readonly string[], rows: readonly Row[])
   const out = new Map<string, ColumnProfile>();
   for (const name of columns) {
     const p: ColumnProfile = {
-      name, present: 0, strings: 0, ints: 0, binary: 0, stringLists: 0, numberLists: 0, binaryLists: 0,
+      name, present: 0, strings: 0, ints: 0, numeric: 0, binary: 0, stringLists: 0, numberLists: 0, binaryLists: 0, objectLists: 0,
       objects: 0, meanLength: 0, distinct: 0, listLengths: [],
     };
     const distinct = new Set<string>();
@@ -56,11 +61,16 @@ export function profileColumns(columns: readonly string[], rows: readonly Row[])
         p.strings++;
         totalLength += v.length;
         if (INT.test(v.trim())) p.ints++;
-      } else if (typeof v === 'number' && Number.isInteger(v)) p.ints++;
+        if (NUMBER.test(v.trim())) p.numeric++;
+      } else if (typeof v === 'number') {
+        p.numeric++;
+        if (Number.isInteger(v)) p.ints++;
+      }
       if (Array.isArray(v)) {
         if (v.every((x) => typeof x === 'string')) p.stringLists++;
         if (v.length > 0 && v.every((x) => typeof x === 'number')) p.numberLists++;
         if (v.length > 0 && v.every((x) => x === 0 || x === 1)) p.binaryLists++;
+        if (v.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) p.objectLists++;
       } else if (typeof v === 'object') p.objects++;
       else if (distinct.size <= MAX_DISTINCT) distinct.add(String(v));
     }
@@ -71,7 +81,10 @@ export function profileColumns(columns: readonly string[], rows: readonly Row[])
   return out;
 }
 
-/** Mostly of this kind: tolerates a few broken rows in the sample. */
+/**
+ * Mostly of this kind: a broken row must not hide a column's role (it is reported as an error later), so
+ * one odd value, or 10% of them, is tolerated.
+ */
 export function mostly(count: number, p: ColumnProfile): boolean {
-  return p.present > 0 && count >= 0.9 * p.present;
+  return p.present > 0 && count >= p.present - Math.max(1, Math.floor(0.1 * p.present)) && count > p.present / 2;
 }

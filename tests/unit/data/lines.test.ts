@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, readLines, type Line } from '../../../src/data/lines.ts';
+import { collect } from './helpers.ts';
+
+function chunked(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(bytes.slice(at, at + size));
+  return out;
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('readLines', () => {
+  const text = '첫 줄 한국어\r\n\nsecond 😀 line\n세 번째, "quoted"\nno newline at end é';
+  const expected = ['첫 줄 한국어', '', 'second 😀 line', '세 번째, "quoted"', 'no newline at end é'];
+
+  it('gives the same numbered lines for every chunk size, boundaries inside multi-byte characters included', async () => {
+    const bytes = enc(text);
+    for (let size = 1; size <= 11; size++) {
+      const lines = await collect(readLines(chunked(bytes, size)));
+      expect(lines.map((l) => l.text)).toEqual(expected);
+      expect(lines.map((l) => l.line)).toEqual([1, 2, 3, 4, 5]);
+      expect(lines.some((l) => l.badUtf8)).toBe(false);
+    }
+  });
+
+  it('drops a BOM and a final empty line, keeps blank lines in the numbering', async () => {
+    const lines = await collect(readLines([enc('\uFEFFa\n\nb\n')]));
+    expect(lines).toEqual([
+      { line: 1, text: 'a' },
+      { line: 2, text: '' },
+      { line: 3, text: 'b' },
+    ]);
+  });
+
+  it('flags broken UTF-8 on its own line only, whatever the chunking', async () => {
+    const bytes = new Uint8Array([...enc('좋다\n'), ...enc('ok\n'), 0x62, 0xff, 0xe2, 0x82, 0x0a, ...enc('끝\n')]);
+    for (const size of [1, 2, 3, 5, 64]) {
+      const lines: Line[] = await collect(readLines(chunked(bytes, size)));
+      expect(lines.map((l) => [l.line, !!l.badUtf8])).toEqual([
+        [1, false],
+        [2, false],
+        [3, true],
+        [4, false],
+      ]);
+      expect(lines[3].text).toBe('끝');
+    }
+  });
+
+  it('reports bytes consumed and stops when aborted', async () => {
+    const seen: number[] = [];
+    await collect(readLines(chunked(enc('a\nb\nc\n'), 2), { onBytes: (n) => seen.push(n) }));
+    expect(seen).toEqual([2, 4, 6]);
+    const ctrl = new AbortController();
+    ctrl.abort();
+    await expect(collect(readLines([enc('a\n')], { signal: ctrl.signal }))).rejects.toBeInstanceOf(AbortError);
+  });
+});
