@@ -33,8 +33,9 @@ export interface CaseJson {
     weight_decay: number;
     param_groups: { weight_decay: number; params: string[] }[];
   };
-  schedule?: { function: string; num_warmup_steps: number; num_training_steps: number };
-  clipping?: { max_norm: number };
+  schedule?: { function: string; num_warmup_steps?: number; num_training_steps?: number; num_cycles?: number };
+  clipping?: { max_norm: number } | null;
+  final_params?: Record<string, ArrayJson>;
   trajectory?: {
     step: number[];
     lr: number[];

@@ -89,12 +89,12 @@ async function trajectoryCase(source: FileSource, c: CaseJson): Promise<Quantity
   const opt = c.optimizer!;
   const traj = c.trajectory!;
   const schedule: ScheduleConfig = {
-    kind: 'linear',
+    kind: scheduleKind(c.schedule!.function),
     lr: opt.lr,
-    warmupSteps: c.schedule!.num_warmup_steps,
-    totalSteps: c.schedule!.num_training_steps,
+    warmupSteps: c.schedule!.num_warmup_steps ?? 0,
+    totalSteps: c.schedule!.num_training_steps ?? traj.step.length,
+    ...(c.schedule!.num_cycles !== undefined ? { numCycles: c.schedule!.num_cycles } : {}),
   };
-  if (!c.schedule!.function.includes('linear')) throw new Error(`case ${c.case}: unsupported schedule ${c.schedule!.function}`);
   const optimizer = new AdamW(model.params, weightDecayByName(model.specs, opt.weight_decay, opt.param_groups), {
     beta1: opt.betas[0],
     beta2: opt.betas[1],
@@ -109,19 +109,25 @@ async function trajectoryCase(source: FileSource, c: CaseJson): Promise<Quantity
       const lr = lrAtStep(schedule, k);
       const { loss, gradNorm } = trainStep(model, optimizer, batches[(k - 1) % batches.length], {
         lr,
-        maxGradNorm: c.clipping!.max_norm,
+        maxGradNorm: c.clipping?.max_norm ?? 0,
       });
       lrs.push(lr);
       losses.push((await loss.data())[0]);
       norms.push((await gradNorm.data())[0]);
       tf.dispose([loss, gradNorm]);
     }
-    const finalBytes = await source.read('final_model.safetensors');
-    if (!finalBytes) throw new Error(`case ${c.case}: final_model.safetensors missing`);
+    // final_model.safetensors when present (exact float32), else the case's final_params.
     const ref = new Map<string, ArrayLike<number>>();
-    for (const [name, t] of parseSafetensors(finalBytes).tensors) {
-      const f = toFloat32(t);
-      if (f && model.params.has(name)) ref.set(name, f);
+    const finalBytes = await source.read('final_model.safetensors');
+    if (finalBytes) {
+      for (const [name, t] of parseSafetensors(finalBytes).tensors) {
+        const f = toFloat32(t);
+        if (f && model.params.has(name)) ref.set(name, f);
+      }
+    } else if (c.final_params) {
+      for (const [name, a] of Object.entries(c.final_params)) ref.set(name, a.data);
+    } else {
+      throw new Error(`case ${c.case}: neither final_model.safetensors nor final_params`);
     }
     const ours = await model.readParams();
     return [
@@ -135,6 +141,15 @@ async function trajectoryCase(source: FileSource, c: CaseJson): Promise<Quantity
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** transformers' schedule function name → our schedule kind. */
+function scheduleKind(fn: string): ScheduleConfig['kind'] {
+  if (fn.includes('cosine')) return 'cosine';
+  if (fn.includes('constant_schedule_with_warmup')) return 'constant_with_warmup';
+  if (fn.includes('constant')) return 'constant';
+  if (fn.includes('linear')) return 'linear';
+  throw new Error(`unsupported schedule ${fn}`);
 }
 
 export async function runParityCase(source: FileSource, name: string): Promise<CaseReport> {

@@ -16,12 +16,17 @@ test('parity fails a case whose reference disagrees with the engine, and names t
   c.grads['classifier.bias'].data[0] *= 1.01;
   writeFileSync(casePath, JSON.stringify(c));
 
-  const run = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', dir], { encoding: 'utf8', timeout: 300_000 });
+  // A trajectory case without final_model.safetensors is checked against final_params instead.
+  cpSync('tests/fixtures/hf-reference/bert-seqcls-train', join(dir, 'traj'), { recursive: true });
+  rmSync(join(dir, 'traj/final_model.safetensors'));
+
+  const run = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', dir], { encoding: 'utf8', timeout: 400_000 });
   const out = run.stdout;
   expect(out).toMatch(/^ok {3}good \[forward/m);
+  expect(out).toMatch(/^ok {3}traj \[trajectory.*final_weights/m);
   expect(out).toMatch(/^FAIL nested\/bad \[forward.*logits [\d.e+-]+ ✗/m);
   expect(out).toMatch(/grads @ classifier.bias/);
-  expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  expect(out.trim().split('\n').at(-1)).toBe('2 passed, 1 failed');
   expect(run.status).toBe(1);
 });
 
