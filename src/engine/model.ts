@@ -70,7 +70,10 @@ export class BertFamilyModel {
     for (const spec of this.specs) {
       const data = values.get(spec.name);
       if (!data) throw new Error(`BertFamilyModel: no value for ${spec.name}`);
-      this.params.set(spec.name, tf.variable(tf.tensor(data, spec.shape, 'float32'), true, `m${this.uid}/${spec.name}`));
+      // tf.variable shares the initial tensor's buffer: dispose the tensor so only the variable holds it.
+      const init = tf.tensor(data, spec.shape, 'float32');
+      this.params.set(spec.name, tf.variable(init, true, `m${this.uid}/${spec.name}`));
+      init.dispose();
       if (spec.paddingIdx !== undefined && spec.paddingIdx >= 0 && spec.paddingIdx < spec.shape[0]) {
         const rows = new Float32Array(spec.shape[0]).fill(1);
         rows[spec.paddingIdx] = 0;

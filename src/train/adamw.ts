@@ -32,7 +32,7 @@ export class AdamW {
   private slot(name: string, p: tf.Variable): Slot {
     let s = this.slots.get(name);
     if (!s) {
-      s = { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+      s = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) }));
       this.slots.set(name, s);
     }
     return s;
