@@ -1,0 +1,62 @@
+/**
+ * A run's history as columns (one array per series), appended in place as step and eval events arrive:
+ * charts read the arrays directly and a revision number tells them when to redraw, so an event costs
+ * O(1) instead of copying the history into a new state object.
+ */
+import type { TrainEvent } from '../protocol/train';
+
+export interface History {
+  step: number[];
+  epoch: number[];
+  loss: number[];
+  lr: number[];
+  gradNorm: number[];
+  tokensPerSecond: number[];
+  elapsedMs: number[];
+  evalStep: number[];
+  /** Validation metrics by name (loss, accuracy, f1_macro, …), aligned with evalStep; null where absent. */
+  evalMetrics: Record<string, (number | null)[]>;
+}
+
+export function emptyHistory(): History {
+  return { step: [], epoch: [], loss: [], lr: [], gradNorm: [], tokensPerSecond: [], elapsedMs: [], evalStep: [], evalMetrics: {} };
+}
+
+/** `offset` shifts the worker's step numbers after a resume (and its elapsed time by `elapsedOffset`). */
+export function appendStep(h: History, e: Extract<TrainEvent, { type: 'step' }>, offset = 0, elapsedOffset = 0): void {
+  h.step.push(e.step + offset);
+  h.epoch.push(e.epoch);
+  h.loss.push(e.loss);
+  h.lr.push(e.lr);
+  h.gradNorm.push(e.gradNorm);
+  h.tokensPerSecond.push(e.tokensPerSecond);
+  h.elapsedMs.push(e.elapsedMs + elapsedOffset);
+}
+
+export function appendEval(h: History, step: number, metrics: Record<string, number>): void {
+  const n = h.evalStep.length;
+  h.evalStep.push(step);
+  for (const [k, v] of Object.entries(metrics)) {
+    h.evalMetrics[k] ??= new Array<number | null>(n).fill(null);
+    h.evalMetrics[k].push(Number.isFinite(v) ? v : null);
+  }
+  for (const col of Object.values(h.evalMetrics)) if (col.length === n) col.push(null);
+}
+
+export interface Progress {
+  step: number;
+  totalSteps: number;
+  /** Estimated seconds left, from the mean time per step over the recent steps; null before two steps. */
+  etaSeconds: number | null;
+  tokensPerSecond: number | null;
+}
+
+export function progressOf(h: History, totalSteps: number): Progress {
+  const n = h.step.length;
+  const step = n ? h.step[n - 1] : 0;
+  if (n < 2) return { step, totalSteps, etaSeconds: null, tokensPerSecond: n ? h.tokensPerSecond[n - 1] : null };
+  const from = Math.max(0, n - 20);
+  const msPerStep = (h.elapsedMs[n - 1] - h.elapsedMs[from]) / Math.max(1, h.step[n - 1] - h.step[from]);
+  const etaSeconds = msPerStep > 0 ? (Math.max(0, totalSteps - step) * msPerStep) / 1000 : null;
+  return { step, totalSteps, etaSeconds, tokensPerSecond: h.tokensPerSecond[n - 1] };
+}

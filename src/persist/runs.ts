@@ -1,0 +1,65 @@
+/** What is saved about a run, so a reload can list it, chart it, export it and resume it. */
+import type { Task } from '../data/types';
+import type { ColumnMapping, DataFile, SplitName } from '../protocol/data';
+import type { Prediction, SplitResult } from '../protocol/train';
+import type { TrainConfigInput } from '../train/config';
+import type { History } from '../charts/history';
+import { get, getAll, put, remove } from './db';
+
+/** Where the run's starting weights came from (serialisable; files of local models are in `models`). */
+export type ModelChoice =
+  | { kind: 'builtin' }
+  | { kind: 'hub'; id: string }
+  | { kind: 'local'; label: string; key: string };
+
+export type RunStatus = 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  status: RunStatus;
+  task: Task;
+  labels: string[];
+  model: ModelChoice;
+  modelLabel: string;
+  datasetId: string;
+  taskOverride: Task | 'auto';
+  columns: ColumnMapping;
+  maxLength: number;
+  config: TrainConfigInput;
+  presetId: string | null;
+  totalSteps: number;
+  /** Steps already done when this attempt started (resume offsets the worker's step numbers by it). */
+  stepOffset: number;
+  lastStep: number;
+  bestStep: number | null;
+  bestMetric: { name: string; value: number } | null;
+  checkpointStep: number | null;
+  parameters: number;
+  trainableParameters: number;
+  data: { files: { name: string; split: SplitName; rows: number; valid: number }[]; splits: Record<SplitName, number>; labelCounts: Record<string, number>; invalidRows: number };
+  final: { validation: SplitResult | null; test: SplitResult | null; predictions: Prediction[] } | null;
+  error: string | null;
+}
+
+export interface CheckpointRecord {
+  step: number;
+  files: Record<string, Uint8Array>;
+}
+
+export const saveRun = (r: RunRecord) => put('runs', r.id, r);
+export const loadRuns = async () => (await getAll<RunRecord>('runs')).sort((a, b) => b.createdAt - a.createdAt);
+export const saveHistory = (id: string, h: History) => put('history', id, h);
+export const loadHistory = (id: string) => get<History>('history', id);
+export const saveCheckpoint = (id: string, c: CheckpointRecord) => put('checkpoints', id, c);
+export const loadCheckpoint = (id: string) => get<CheckpointRecord>('checkpoints', id);
+export const saveDataset = (id: string, files: DataFile[]) => put('datasets', id, files);
+export const loadDataset = (id: string) => get<DataFile[]>('datasets', id);
+export const saveModelFiles = (key: string, files: File[]) => put('models', key, files);
+export const loadModelFiles = (key: string) => get<File[]>('models', key);
+
+export async function deleteRun(id: string): Promise<void> {
+  await Promise.all([remove('runs', id), remove('history', id), remove('checkpoints', id)]);
+}
