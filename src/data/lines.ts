@@ -20,6 +20,7 @@ export interface ReadOptions {
 }
 
 const NL = 0x0a;
+const MAX_CHUNK = 1 << 20;
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
 
@@ -85,22 +86,26 @@ export async function* readLines(
     return out;
   };
 
-  for await (const chunk of chunks) {
-    throwIfAborted(opts.signal);
-    loaded += chunk.byteLength;
-    const lastNl = chunk.lastIndexOf(NL);
-    if (lastNl < 0) {
-      pending.push(chunk);
-      pendingBytes += chunk.byteLength;
-    } else {
-      const head = chunk.subarray(0, lastNl + 1);
-      const block = concat([...pending, head], pendingBytes + head.byteLength);
-      pending = lastNl + 1 < chunk.byteLength ? [chunk.slice(lastNl + 1)] : [];
-      pendingBytes = chunk.byteLength - lastNl - 1;
-      const lines = decodeBlock(block.subarray(0, block.byteLength - 1));
-      if (lines.length) yield lines;
+  for await (const whole of chunks) {
+    // Node hands over an in-memory Blob as one chunk: cut it so progress and Cancel keep working.
+    for (let at = 0; at < whole.byteLength; at += MAX_CHUNK) {
+      const chunk = whole.subarray(at, at + MAX_CHUNK);
+      throwIfAborted(opts.signal);
+      loaded += chunk.byteLength;
+      const lastNl = chunk.lastIndexOf(NL);
+      if (lastNl < 0) {
+        pending.push(chunk);
+        pendingBytes += chunk.byteLength;
+      } else {
+        const head = chunk.subarray(0, lastNl + 1);
+        const block = concat([...pending, head], pendingBytes + head.byteLength);
+        pending = lastNl + 1 < chunk.byteLength ? [chunk.slice(lastNl + 1)] : [];
+        pendingBytes = chunk.byteLength - lastNl - 1;
+        const lines = decodeBlock(block.subarray(0, block.byteLength - 1));
+        if (lines.length) yield lines;
+      }
+      opts.onBytes?.(loaded);
     }
-    opts.onBytes?.(loaded);
   }
   if (pendingBytes > 0) {
     const lines = decodeBlock(concat(pending, pendingBytes));

@@ -145,7 +145,7 @@ export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptio
       for await (const batch of opened.batches) {
         throwIfAborted(opts.signal);
         if (buffer) {
-          buffer.push(...batch);
+          for (const rec of batch) buffer.push(rec);
           if (buffer.filter((r) => r.row).length >= sampleSize) {
             decide(buffer);
             consume(buffer);
@@ -205,8 +205,11 @@ export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptio
   inputs.forEach((_, k) => {
     const ex = perFile[k];
     reports[k].labels = labelDistribution(d.task, ex, result.labels, result.tagScheme);
-    result.examples[reports[k].split].push(...ex);
-    all.push(...ex);
+    // Loops, not push(...ex): spreading 100k+ items overflows the call stack.
+    for (const e of ex) {
+      result.examples[reports[k].split].push(e);
+      all.push(e);
+    }
   });
   result.labelCounts = labelDistribution(d.task, all, result.labels, result.tagScheme);
   if (!result.examples.train.length) result.error ??= 'no training examples: every training file is empty, unusable or invalid';

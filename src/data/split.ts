@@ -39,6 +39,25 @@ export interface SplitIndices {
  * Indices 0..n-1 into train/validation/test. With `strata` (one key per item, e.g. its label) each stratum
  * is split on its own with the same fractions. Each list is returned in ascending order (file order).
  */
+/**
+ * Largest-remainder apportionment: `total` items taken from groups in proportion to `sizes × fraction`, so
+ * a stratified split has exactly the overall size asked for (20% of 60 is 12, not 13 after rounding per class).
+ */
+function apportion(sizes: readonly number[], fraction: number, total: number): number[] {
+  const ideal = sizes.map((g) => g * fraction);
+  const take = ideal.map((x, i) => Math.min(sizes[i], Math.floor(x)));
+  let left = Math.min(total, sizes.reduce((a, b) => a + b, 0)) - take.reduce((a, b) => a + b, 0);
+  const order = ideal.map((x, i) => i).sort((a, b) => ideal[b] - Math.floor(ideal[b]) - (ideal[a] - Math.floor(ideal[a])) || a - b);
+  for (let k = 0; left > 0 && k < order.length * 2; k++) {
+    const i = order[k % order.length];
+    if (take[i] < sizes[i]) {
+      take[i]++;
+      left--;
+    }
+  }
+  return take;
+}
+
 export function splitIndices(n: number, fractions: SplitFractions, seed: number, strata?: readonly string[]): SplitIndices {
   const { validation, test } = fractions;
   if (validation < 0 || test < 0 || validation + test >= 1) throw new Error(`split fractions must be >= 0 and leave some training data (got validation ${validation}, test ${test})`);
@@ -52,14 +71,15 @@ export function splitIndices(n: number, fractions: SplitFractions, seed: number,
   }
   const out: SplitIndices = { train: [], validation: [], test: [] };
   // Sorted keys: the random stream must not depend on the order classes first appear in.
-  for (const key of [...groups.keys()].sort()) {
+  const keys = [...groups.keys()].sort();
+  const sizes = keys.map((k) => groups.get(k)!.length);
+  const nVal = apportion(sizes, validation, Math.round(n * validation));
+  const nTest = apportion(sizes.map((g, i) => g - nVal[i]), test / (1 - validation), Math.round(n * test));
+  keys.forEach((key, i) => {
     const g = shuffleInPlace(groups.get(key)!, rand);
-    const nVal = Math.round(g.length * validation);
-    const nTest = Math.min(g.length - nVal, Math.round(g.length * test));
-    out.validation.push(...g.slice(0, nVal));
-    out.test.push(...g.slice(nVal, nVal + nTest));
-    out.train.push(...g.slice(nVal + nTest));
-  }
+    // Index loops, not push(...slice): a class can hold more items than a call's argument limit.
+    g.forEach((idx, j) => (j < nVal[i] ? out.validation : j < nVal[i] + nTest[i] ? out.test : out.train).push(idx));
+  });
   for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
   return out;
 }

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MALFORMED, ROOT } from './helpers.ts';
+
+/** Runs the real CLI as a user would (`npm run inspect` is `tsx scripts/inspect.ts`). */
+function inspect(...args: string[]): { status: number | null; json: Record<string, any>; stderr: string } {
+  const r = spawnSync('npx', ['tsx', 'scripts/inspect.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, json: r.stdout ? JSON.parse(r.stdout) : {}, stderr: r.stderr };
+}
+
+const sample = (name: string) => join('tests', 'fixtures', 'data', name);
+
+describe('npm run inspect', () => {
+  it('prints task, columns, files, errors and labels for a real sample', () => {
+    const { status, json } = inspect(sample('ko_nli_klue_dev.sample.jsonl'));
+    expect(status).toBe(0);
+    for (const key of ['task', 'columns', 'files', 'errors', 'labels']) expect(json).toHaveProperty(key);
+    expect(json.task).toBe('pair');
+    expect(json.columns).toEqual({ text: 'text', text_pair: 'text_pair', label: 'label' });
+    expect(json.files).toEqual([expect.objectContaining({ file: sample('ko_nli_klue_dev.sample.jsonl'), rows: 40, valid: 40, invalid: 0 })]);
+    expect(json.errors).toEqual([]);
+    const counts = json.labels as Record<string, number>;
+    expect(Object.keys(counts)).toEqual(['contradiction', 'entailment', 'neutral']);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(40);
+    expect(json).not.toHaveProperty('tokens');
+  }, 60_000);
+
+  it('several files: errors carry file, 1-based line, field and reason; --task forces the task', () => {
+    const { status, json } = inspect(join(MALFORMED, 'unknown_label_train.jsonl'), join(MALFORMED, 'unknown_label_dev.jsonl'), '--task', 'classification');
+    expect(status).toBe(0);
+    expect(json.files.map((f: any) => [f.rows, f.valid, f.invalid])).toEqual([
+      [3, 3, 0],
+      [3, 2, 1],
+    ]);
+    expect(json.errors).toEqual([
+      { file: join(MALFORMED, 'unknown_label_dev.jsonl'), line: 3, field: 'label', reason: 'label "neutral" not in the training label set' },
+    ]);
+  }, 60_000);
+
+  it('QA without a model reports questions and unanswerable ones; with a local model, token quantiles and coverage', () => {
+    const plain = inspect(sample('en_qa_xquad_squad_v2.sample.json'));
+    expect(plain.json.task).toBe('qa');
+    expect(plain.json.qa).toEqual({ questions: 14, unanswerable: 2 });
+    const model = join('tests', 'fixtures', 'hf-reference', 'tokenizers', 'bert-base-uncased');
+    const { status, json } = inspect(sample('en_qa_xquad_squad_v2.sample.json'), '--model', model, '--max-length', '256', '--stride', '64');
+    expect(status).toBe(0);
+    expect(Object.keys(json.tokens)).toEqual(expect.arrayContaining(['p50', 'p95', 'p99', 'max']));
+    expect(json.tokens.p50).toBeLessThanOrEqual(json.tokens.p99);
+    expect(json.qa).toMatchObject({ questions: 14, unanswerable: 2, max_length: 256, stride: 64 });
+    for (const k of ['windows', 'answer_coverage_rate', 'answer_recovery_rate']) expect(typeof json.qa[k]).toBe('number');
+    expect(json.qa.windows).toBeGreaterThanOrEqual(14);
+  }, 60_000);
+
+  it('exits 1 with one clear message for a file that cannot be used, 2 for bad arguments', () => {
+    const bad = inspect(join(MALFORMED, 'unusable_scalar.json'));
+    expect(bad.status).toBe(1);
+    expect(bad.json.files[0].error).toBe('line 1: expected a JSON array or object at the top level');
+    expect(inspect(sample('ko_nli_klue_dev.sample.jsonl'), '--task', 'regression').status).toBe(2);
+  }, 60_000);
+});
