@@ -38,9 +38,9 @@ async function openCache(): Promise<Cache | null> {
 }
 
 /** One file: from the cache, else the network (streamed, with progress), then cached. null on 404. */
-async function fetchFile(base: string, name: string, onProgress: (p: DownloadProgress) => void, label: string): Promise<Blob | null> {
+async function fetchOne(base: string, name: string, onProgress: (p: DownloadProgress) => void, label: string, useCache = true): Promise<Blob | null> {
   const url = base + name;
-  const cache = await openCache();
+  const cache = useCache ? await openCache() : null;
   const hit = await cache?.match(url);
   if (hit) {
     const blob = await hit.blob();
@@ -53,7 +53,8 @@ async function fetchFile(base: string, name: string, onProgress: (p: DownloadPro
   } catch (e) {
     throw new ModelDownloadError(`${label}/${name}: network error (${(e as Error).message}); check the connection`, 'network');
   }
-  if (res.status === 404) return null;
+  // A dev server's SPA fallback answers a missing file with the page itself.
+  if (res.status === 404 || (res.ok && (res.headers.get('content-type') ?? '').includes('text/html'))) return null;
   if (res.status === 401 || res.status === 403) {
     throw new ModelDownloadError(
       `${label} is gated or private (HTTP ${res.status}). Accept its licence on huggingface.co and download the files, then drop the folder here.`,
@@ -90,7 +91,14 @@ async function fetchFile(base: string, name: string, onProgress: (p: DownloadPro
  * config.json, model.safetensors (or the sharded index and its shards) and the tokenizer files under `base`.
  * Throws ModelDownloadError with a message meant for a person.
  */
-export async function downloadModelFiles(base: string, label: string, onProgress: (p: DownloadProgress) => void): Promise<File[]> {
+export async function downloadModelFiles(
+  base: string,
+  label: string,
+  onProgress: (p: DownloadProgress) => void,
+  opts: { cache?: boolean } = {},
+): Promise<File[]> {
+  const useCache = opts.cache ?? true;
+  const fetchFile = (b: string, n: string, p: typeof onProgress, l: string) => fetchOne(b, n, p, l, useCache);
   const files: File[] = [];
   const add = (name: string, blob: Blob) => files.push(new File([blob], name, { type: blob.type }));
   const config = await fetchFile(base, 'config.json', onProgress, label);

@@ -1,0 +1,100 @@
+/** Past and interrupted runs: listed from IndexedDB, opened (charts, results, export) and resumed. */
+import { emptyHistory, type History } from '../charts/history';
+import * as data from '../client/dataClient';
+import type { HfConfig } from '../engine/config';
+import { modelInfo } from '../estimate/memory';
+import { deleteRun, loadCheckpoint, loadDataset, loadHistory, loadRuns, saveRun, type RunRecord } from '../persist/runs';
+import { resolveTrainConfig } from '../train/config';
+import { launch } from './trainRun';
+import type { Slice } from './types';
+
+export interface RunsSlice {
+  runs: RunRecord[];
+  runsLoaded: boolean;
+  refreshRuns(): Promise<void>;
+  /** Shows a saved run's charts and results (read only). */
+  openRun(id: string): Promise<void>;
+  /** Restores the run's data and model and continues it from its last checkpoint. */
+  resumeSavedRun(id: string): Promise<void>;
+  deleteSavedRun(id: string): Promise<void>;
+  /** On page load: a run that was training when the tab went away is resumed. */
+  resumeInterrupted(): Promise<void>;
+}
+
+/** History up to `step` (the rest is redone after a resume). */
+export function truncateHistory(h: History, step: number): History {
+  const keep = h.step.findIndex((s) => s > step);
+  const evalKeep = h.evalStep.findIndex((s) => s > step);
+  const n = keep < 0 ? h.step.length : keep;
+  const m = evalKeep < 0 ? h.evalStep.length : evalKeep;
+  return {
+    step: h.step.slice(0, n), epoch: h.epoch.slice(0, n), loss: h.loss.slice(0, n), lr: h.lr.slice(0, n), gradNorm: h.gradNorm.slice(0, n),
+    tokensPerSecond: h.tokensPerSecond.slice(0, n), elapsedMs: h.elapsedMs.slice(0, n), evalStep: h.evalStep.slice(0, m),
+    evalMetrics: Object.fromEntries(Object.entries(h.evalMetrics).map(([k, v]) => [k, v.slice(0, m)])),
+  };
+}
+
+export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
+  runs: [],
+  runsLoaded: false,
+
+  async refreshRuns() {
+    const runs = await loadRuns().catch(() => [] as RunRecord[]);
+    set({ runs, runsLoaded: true });
+  },
+
+  async openRun(id) {
+    const r = get().runs.find((x) => x.id === id);
+    if (!r) return;
+    const history = (await loadHistory(id)) ?? emptyHistory();
+    const f = r.final;
+    set((s) => ({
+      runId: id, runState: r.status === 'failed' ? 'failed' : r.status === 'finished' || r.status === 'stopped' ? 'finished' : 'idle',
+      history, historyRev: s.historyRev + 1, totalSteps: r.totalSteps, parameters: r.parameters, trainableParameters: r.trainableParameters,
+      bestStep: r.bestStep, bestMetric: r.bestMetric, checkpointStep: r.checkpointStep, predictions: f?.predictions ?? null,
+      lastEval: f?.validation ? { step: r.lastStep, split: 'validation', result: f.validation } : null,
+      lastTest: f?.test ? { step: r.lastStep, split: 'test', result: f.test } : null,
+      runError: r.error ? { kind: 'internal', message: r.error, checkpointStep: r.checkpointStep } : null,
+      doneReason: r.status, prepareMessage: null, config: resolveTrainConfig(r.config),
+    }));
+  },
+
+  async resumeSavedRun(id) {
+    const r = get().runs.find((x) => x.id === id);
+    if (!r) return;
+    set({ runId: id, runState: 'preparing', prepareMessage: 'Restoring the dataset…', runError: null });
+    try {
+      const files = await loadDataset(r.datasetId);
+      if (!files) throw new Error('the dataset of this run is no longer stored in this browser');
+      set({ dataFiles: files, taskChoice: r.taskOverride, columnChoice: r.columns });
+      await get().parseData();
+      set({ mappingAccepted: true, skipInvalid: true, prepareMessage: 'Restoring the model…' });
+      const modelFiles = await get().modelFilesFor(r.model);
+      const config = JSON.parse(await modelFiles.find((f) => f.name === 'config.json')!.text()) as HfConfig;
+      const tokenizer = await data.loadTokenizer(modelFiles, r.modelLabel);
+      set({ modelChoice: r.model, modelLabel: r.modelLabel, modelFiles, modelInfo: modelInfo(config), tokenizer, modelStatus: 'ready', maxLength: r.maxLength });
+      const checkpoint = await loadCheckpoint(id);
+      const history = truncateHistory((await loadHistory(id)) ?? emptyHistory(), checkpoint?.step ?? 0);
+      set({ config: resolveTrainConfig(r.config), logs: [] });
+      await launch(r, modelFiles, history, checkpoint);
+      set((s) => ({ logs: [...s.logs, checkpoint ? `Resumed from the checkpoint at step ${checkpoint.step}.` : 'No checkpoint was saved: restarted from the beginning.'] }));
+    } catch (e) {
+      r.status = 'failed';
+      r.error = `Could not resume: ${(e as Error).message}`;
+      await saveRun(r).catch(() => undefined);
+      set({ runState: 'failed', prepareMessage: null, runError: { kind: 'internal', message: r.error, checkpointStep: r.checkpointStep } });
+      await get().refreshRuns();
+    }
+  },
+
+  async deleteSavedRun(id) {
+    await deleteRun(id).catch(() => undefined);
+    await get().refreshRuns();
+  },
+
+  async resumeInterrupted() {
+    await get().refreshRuns();
+    const interrupted = get().runs.find((r) => r.status === 'running');
+    if (interrupted) await get().resumeSavedRun(interrupted.id);
+  },
+});

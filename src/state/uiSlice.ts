@@ -1,0 +1,136 @@
+/** The GPU adapter, the playground, multi-label thresholds and downloads. */
+import * as predictor from '../client/predictClient';
+import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types';
+import { describeAdapter, type AdapterReport } from '../engine/backend';
+import type { Prediction } from '../protocol/train';
+import { downloadRunZip, runCheckpointFiles } from './exportRun';
+import { expandZips } from './modelSlice';
+import type { Slice } from './types';
+
+export interface PlaygroundInput {
+  text: string;
+  textPair: string;
+  question: string;
+  context: string;
+}
+
+export interface PlaygroundResult {
+  prediction: Prediction;
+  /** NER: the words the tags belong to; QA: the context the answer is in. */
+  words?: string[];
+  context?: string;
+  elapsedMs: number;
+}
+
+export interface UiSlice {
+  adapter: { state: 'probing' } | { state: 'ready'; report: AdapterReport } | { state: 'missing' };
+  pgStatus: 'none' | 'loading' | 'ready' | 'predicting' | 'error';
+  pgLabel: string;
+  pgTask: Task | null;
+  pgLabels: string[];
+  pgInput: PlaygroundInput;
+  pgResult: PlaygroundResult | null;
+  pgError: string | null;
+  thresholds: Record<string, number>;
+  exportStatus: 'idle' | 'building' | 'error';
+  exportError: string | null;
+
+  probeAdapter(): Promise<void>;
+  setPlaygroundInput(patch: Partial<PlaygroundInput>): void;
+  loadPlaygroundFromRun(runId: string): Promise<void>;
+  loadPlaygroundFiles(files: File[], label: string): Promise<void>;
+  predictPlayground(): Promise<void>;
+  setThreshold(label: string, value: number): void;
+  downloadZip(runId: string): Promise<void>;
+}
+
+/** One typed input as an example of the task; the gold label is a placeholder the metrics ignore. */
+export function playgroundExample(task: Task, labels: string[], input: PlaygroundInput): { example: Example; words?: string[] } {
+  switch (task) {
+    case 'classification':
+      return { example: { text: input.text, label: labels[0] } satisfies ClassificationExample };
+    case 'pair':
+      return { example: { text: input.text, textPair: input.textPair, label: labels[0] } satisfies ClassificationExample };
+    case 'multilabel':
+      return { example: { text: input.text, labels: [] } satisfies MultilabelExample };
+    case 'ner': {
+      const words = input.text.split(/\s+/).filter(Boolean);
+      return { example: { tokens: words, tags: words.map(() => 'O') } satisfies NerExample, words };
+    }
+    case 'qa':
+      return { example: { id: 'playground', question: input.question, context: input.context, answers: { text: [], answerStart: [] } } satisfies QaExample };
+  }
+}
+
+export const createUiSlice: Slice<UiSlice> = (set, get) => {
+  async function load(files: File[], label: string, task?: Task, labels?: string[]) {
+    set({ pgStatus: 'loading', pgError: null, pgResult: null, pgLabel: label });
+    try {
+      const ev = await predictor.loadPredictor(files, task, labels);
+      set({ pgStatus: 'ready', pgTask: ev.task, pgLabels: ev.labels });
+    } catch (e) {
+      set({ pgStatus: 'error', pgError: (e as Error).message });
+    }
+  }
+  return {
+    adapter: { state: 'probing' },
+    pgStatus: 'none',
+    pgLabel: '',
+    pgTask: null,
+    pgLabels: [],
+    pgInput: { text: '', textPair: '', question: '', context: '' },
+    pgResult: null,
+    pgError: null,
+    thresholds: {},
+    exportStatus: 'idle',
+    exportError: null,
+
+    async probeAdapter() {
+      try {
+        const report = await describeAdapter();
+        set({ adapter: report ? { state: 'ready', report } : { state: 'missing' } });
+      } catch {
+        set({ adapter: { state: 'missing' } });
+      }
+    },
+    setPlaygroundInput(patch) {
+      set((s) => ({ pgInput: { ...s.pgInput, ...patch } }));
+    },
+    async loadPlaygroundFromRun(runId) {
+      const run = get().runs.find((r) => r.id === runId);
+      try {
+        const files = await runCheckpointFiles(runId);
+        await load(files, run?.name ?? runId, run?.task, run?.labels);
+      } catch (e) {
+        set({ pgStatus: 'error', pgError: (e as Error).message });
+      }
+    },
+    async loadPlaygroundFiles(dropped, label) {
+      await load(await expandZips(dropped), label);
+    },
+    async predictPlayground() {
+      const { pgTask, pgLabels, pgInput, maxLength } = get();
+      if (!pgTask) return;
+      const { example, words } = playgroundExample(pgTask, pgLabels, pgInput);
+      set({ pgStatus: 'predicting', pgError: null });
+      try {
+        const ev = await predictor.predict([example], pgTask === 'qa' ? 384 : (maxLength ?? 128));
+        set({ pgStatus: 'ready', pgResult: { prediction: ev.predictions[0], words, context: pgTask === 'qa' ? pgInput.context : undefined, elapsedMs: ev.elapsedMs } });
+      } catch (e) {
+        set({ pgStatus: 'error', pgError: (e as Error).message });
+      }
+    },
+    setThreshold(label, value) {
+      set((s) => ({ thresholds: { ...s.thresholds, [label]: value } }));
+    },
+    async downloadZip(runId) {
+      set({ exportStatus: 'building', exportError: null });
+      try {
+        await downloadRunZip(runId);
+        set({ exportStatus: 'idle' });
+      } catch (e) {
+        set({ exportStatus: 'error', exportError: (e as Error).message });
+      }
+    },
+  };
+};
