@@ -1,8 +1,7 @@
 import { hubSource, localFilesSource, type FileSource } from '../hub/source.ts';
-import { loadTokenizer } from '../tokenize/index.ts';
 import type { DataEvent, DataRequest, ModelRef } from '../protocol/data.ts';
 import { blobSource } from './read.ts';
-import { DataSession } from './session.ts';
+import { DataSession, tokenizeModule } from './session.ts';
 
 /** Progress events are sent at most this often: the page redraws a bar, not a log. */
 const PROGRESS_MS = 100;
@@ -66,6 +65,7 @@ export function createDataHandler(post: (e: DataEvent) => void, opts: DataHandle
         });
       case 'loadTokenizer':
         return run(req.id, async () => {
+          const { loadTokenizer } = await tokenizeModule();
           const tok = await loadTokenizer(resolve(req.model));
           session.useTokenizer(tok);
           return { type: 'tokenizerLoaded', id: req.id, tokenizer: { label: tok.label, modelMaxLength: tok.modelMaxLength, vocabSize: tok.vocabSize } };

@@ -1,6 +1,6 @@
 import { BROKEN_UTF8, type Line } from './lines.ts';
 import { parseJsonRow } from './jsonl.ts';
-import { FileFormatError, ROW, type RawRecord, type RecordIssue } from './records.ts';
+import { FileFormatError, ROW, type RawRecord } from './records.ts';
 import { flattenSquadArticle } from './squad.ts';
 
 /**
@@ -161,5 +161,3 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
 function newCapture(kind: Capture['kind'], depth: number, startLine: number, startCol: number): Capture {
   return { kind, depth, startLine, startCol, parts: [], badLine: null, qaLines: [] };
 }
-
-export type { RecordIssue };

@@ -52,7 +52,7 @@ export function profileColumns(columns: readonly string[], rows: readonly Row[])
     const distinct = new Set<string>();
     let totalLength = 0;
     for (const r of rows) {
-      const v = r[name];
+      const v = asList(r[name]);
       p.listLengths.push(Array.isArray(v) ? v.length : NaN);
       if (v === undefined || v === null) continue;
       p.present++;
@@ -87,4 +87,15 @@ export function profileColumns(columns: readonly string[], rows: readonly Row[])
  */
 export function mostly(count: number, p: ColumnProfile): boolean {
   return p.present > 0 && count >= p.present - Math.max(1, Math.floor(0.1 * p.present)) && count > p.present / 2;
+}
+
+/** CSV/TSV cells hold lists as JSON text (`["a","b"]`); profile them as the lists they spell. */
+function asList(v: unknown): unknown {
+  if (typeof v !== 'string' || !v.trimStart().startsWith('[')) return v;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed : v;
+  } catch {
+    return v;
+  }
 }

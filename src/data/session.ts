@@ -1,4 +1,4 @@
-import { buildFeatures, qaCoverage, tokenLengths, type FeatureSet, type QaCoverage, type StudioTokenizer } from '../tokenize/index.ts';
+import type { FeatureSet, QaCoverage, StudioTokenizer } from '../tokenize/index.ts';
 import type { BulkControl } from '../tokenize/types.ts';
 import type { DataSummary, SplitRequest, TokenStats } from '../protocol/data.ts';
 import { parseFiles, type ParseInput, type ParseOptions, type ParseResult } from './pipeline.ts';
@@ -37,6 +37,7 @@ export class DataSession {
     const task = result.task!;
     const examples = allExamples(result);
     const maxLength = opts.maxLength ?? defaultMaxLength(task, tok);
+    const { tokenLengths, qaCoverage } = await tokenizeModule();
     const lengths: number[] = [];
     await inSlices(examples, control, (slice) => lengths.push(...tokenLengths(tok, slice, task)));
     const summary = summarizeLengths(lengths);
@@ -65,6 +66,7 @@ export class DataSession {
   ): Promise<FeatureSet> {
     const { result, tok } = this.ready();
     const labelToId = new Map(result.labels.map((l, i) => [l, i] as const));
+    const { buildFeatures } = await tokenizeModule();
     return buildFeatures(tok, result.task!, result.examples[split], { ...opts, labelToId }, control);
   }
 
@@ -74,6 +76,12 @@ export class DataSession {
     return { result: this.parsed, tok: this.tokenizer };
   }
 }
+
+/**
+ * The tokenizer layer (and transformers.js behind it) loads on first use: parsing a dropped file must not
+ * wait for a megabyte of tokenizer code, and `inspect` without --model never needs it.
+ */
+export const tokenizeModule = () => import('../tokenize/index.ts');
 
 /** HF's defaults: 384 tokens with a 128 stride for QA, otherwise the model's limit (512 for BERT). */
 export function defaultMaxLength(task: string, tok?: { modelMaxLength: number }): number {

@@ -64,3 +64,10 @@ describe('detectTask on column shapes', () => {
     expect(() => detectTask(['a', 'b'], rows(5, (i) => ({ a: i + 0.5, b: i * 2.5 })))).toThrow(/cannot tell the task/);
   });
 });
+
+describe('detectTask on CSV cells', () => {
+  it('treats JSON list text in a CSV cell as a list column', () => {
+    const data = Array.from({ length: 6 }, (_, i) => ({ text: `t${i}`, labels: i % 2 ? '["a", "b"]' : '[]' }));
+    expect(detectTask(['text', 'labels'], data)).toEqual({ task: 'multilabel', columns: { text: 'text', labels: 'labels' } });
+  });
+});
