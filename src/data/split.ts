@@ -1,21 +1,13 @@
+import { rng as mulberry32 } from '../engine/random.ts';
 import type { ClassificationExample, Example, Task } from './types.ts';
+
+export { mulberry32 };
 
 /**
  * Seeded splits. The same seed and input give the same split on every machine (mulberry32 is pure integer
  * arithmetic), so a saved run can be reproduced from its seed. Single-label data is split per class, so
  * a rare class still appears in validation in its true proportion.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function shuffleInPlace<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
