@@ -6,8 +6,15 @@ import { findChrome, WEBGPU_ARGS } from './scripts/lib/chromium.ts';
 
 const isGpuRun = process.argv.some((a) => a.includes('gpu'));
 
+/** The dev server's HMR needs inline scripts and a websocket: the CSP of index.html applies to builds only. */
+const cspForBuildsOnly = {
+  name: 'csp-for-builds-only',
+  apply: 'serve' as const,
+  transformIndexHtml: (html: string) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/s, ''),
+};
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspForBuildsOnly],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   test: {

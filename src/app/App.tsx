@@ -1,4 +1,9 @@
 import { AdapterPanel } from '../ui/AdapterPanel';
+import { DataStep } from '../ui/DataStep';
+import { LivePanel } from '../ui/LivePanel';
+import { ModelStep } from '../ui/ModelStep';
+import { QuickStart } from '../ui/QuickStart';
+import { TrainStep } from '../ui/TrainStep';
 
 /** Composition only: each panel owns its slice of the page. */
 export function App() {
@@ -9,6 +14,11 @@ export function App() {
         <p className="tagline">Fine-tune BERT-family models on your own GPU. Nothing is installed, no data leaves this page.</p>
       </header>
       <AdapterPanel />
+      <QuickStart />
+      <DataStep />
+      <ModelStep />
+      <TrainStep />
+      <LivePanel />
     </main>
   );
 }

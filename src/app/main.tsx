@@ -1,5 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { persistStorage } from '../persist/db';
+import { studio, useStudio } from '../state/store';
 import { App } from './App';
 import './app.css';
 
@@ -8,3 +10,10 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+// Start-up: find the GPU, list saved runs, and pick up a run the last tab left in the middle.
+void studio().probeAdapter();
+void persistStorage();
+void studio().resumeInterrupted();
+// For tests and the console: the store's state and actions.
+(globalThis as unknown as { studio: typeof useStudio }).studio = useStudio;

@@ -27,11 +27,19 @@ export function ema(values: readonly (number | null)[], weight: number): (number
  * (in x order), so spikes survive and the line keeps its envelope. Shorter inputs come back unchanged.
  */
 export function downsample(xs: readonly number[], ys: readonly (number | null)[], maxPoints: number): { x: number[]; y: (number | null)[] } {
-  const n = xs.length;
-  if (n <= maxPoints || maxPoints < 4) return { x: xs.slice(), y: ys.slice() };
+  const idx = downsampleIndices(ys, maxPoints);
+  return { x: idx.map((i) => xs[i]), y: idx.map((i) => ys[i]) };
+}
+
+/**
+ * The indices `downsample` keeps, so series that share an x axis (raw and smoothed loss) are thinned alike.
+ * Buckets with no finite value keep their first index (a gap).
+ */
+export function downsampleIndices(ys: readonly (number | null)[], maxPoints: number): number[] {
+  const n = ys.length;
+  if (n <= maxPoints || maxPoints < 4) return Array.from({ length: n }, (_, i) => i);
   const buckets = Math.floor(maxPoints / 2);
-  const x: number[] = [];
-  const y: (number | null)[] = [];
+  const out: number[] = [];
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor((b * n) / buckets);
     const to = Math.floor(((b + 1) * n) / buckets);
@@ -44,19 +52,13 @@ export function downsample(xs: readonly number[], ys: readonly (number | null)[]
       if (hi < 0 || v > ys[hi]!) hi = i;
     }
     if (lo < 0) {
-      x.push(xs[from]);
-      y.push(null);
+      out.push(from);
       continue;
     }
-    const [a, c] = lo <= hi ? [lo, hi] : [hi, lo];
-    x.push(xs[a]);
-    y.push(ys[a]);
-    if (c !== a) {
-      x.push(xs[c]);
-      y.push(ys[c]);
-    }
+    out.push(Math.min(lo, hi));
+    if (hi !== lo) out.push(Math.max(lo, hi));
   }
-  return { x, y };
+  return out;
 }
 
 /** Seconds → "1 h 02 min", "3 min 05 s", "12 s". */

@@ -9,7 +9,7 @@ import { TrainClient } from '../client/trainClient';
 import { saveCheckpoint, saveDataset, saveHistory, saveRun, type CheckpointRecord, type RunRecord } from '../persist/runs';
 import type { EvalSplitData, TrainEvent } from '../protocol/train';
 import { resolveTrainConfig, type TrainConfigInput } from '../train/config';
-import { useStudio } from './store';
+import { useStudio, type Studio } from './store';
 
 let client: TrainClient | null = null;
 let record: RunRecord | null = null;
@@ -18,8 +18,9 @@ let exporting: Promise<void> | null = null;
 /** Elapsed time of the history a resumed attempt continues. */
 let elapsedBase = 0;
 
+// Functions, not bound values: this module is imported while the store is being created.
 const get = () => useStudio.getState();
-const set = useStudio.setState;
+const set = (partial: Partial<Studio> | ((s: Studio) => Partial<Studio>)) => useStudio.setState(partial);
 
 /** Why Start is disabled, in words; null when a run can start. */
 export function startBlocker(s = get()): string | null {
