@@ -2,7 +2,11 @@ import { AdapterPanel } from '../ui/AdapterPanel';
 import { DataStep } from '../ui/DataStep';
 import { LivePanel } from '../ui/LivePanel';
 import { ModelStep } from '../ui/ModelStep';
+import { PlaygroundPanel } from '../ui/PlaygroundPanel';
 import { QuickStart } from '../ui/QuickStart';
+import { ResultsPanel } from '../ui/ResultsPanel';
+import { RunsPanel } from '../ui/RunsPanel';
+import { ExportPanel } from '../ui/ExportPanel';
 import { TrainStep } from '../ui/TrainStep';
 
 /** Composition only: each panel owns its slice of the page. */
@@ -15,10 +19,14 @@ export function App() {
       </header>
       <AdapterPanel />
       <QuickStart />
+      <RunsPanel />
       <DataStep />
       <ModelStep />
       <TrainStep />
       <LivePanel />
+      <ResultsPanel />
+      <PlaygroundPanel />
+      <ExportPanel />
     </main>
   );
 }

@@ -94,7 +94,7 @@ export async function launch(r: RunRecord, modelFiles: File[], history: History,
   elapsedBase = history.elapsedMs.at(-1) ?? 0;
   set({
     runId: r.id, runState: 'preparing', prepareMessage: 'Encoding the training data…', history, historyRev: get().historyRev + 1,
-    lastEval: null, lastTest: null, predictions: null, doneReason: null, runError: null, logs: [], checkpointStep: checkpoint?.step ?? null,
+    lastEval: null, lastTest: null, predictions: null, resultExamples: null, doneReason: null, runError: null, logs: [], checkpointStep: checkpoint?.step ?? null,
     bestStep: r.bestStep, bestMetric: r.bestMetric, totalSteps: r.totalSteps,
   });
   try {
@@ -227,6 +227,7 @@ function onEvent(e: TrainEvent): void {
         lastEval: e.validation ? { step: e.step + off, split: 'validation', result: e.validation } : get().lastEval,
         lastTest: e.test ? { step: e.step + off, split: 'test', result: e.test } : get().lastTest,
       });
+      void data.examples('validation').then((resultExamples) => set({ resultExamples }), () => undefined);
       void saveWorkerCheckpoint().then(() => {
         r.status = e.reason === 'stopped' ? 'stopped' : 'finished';
         set({ runState: 'finished' });

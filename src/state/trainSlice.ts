@@ -1,4 +1,5 @@
 /** Train + Live: the config form, the run's state, its streaming history and its results. */
+import type { Example } from '../data/types';
 import { emptyHistory, type History } from '../charts/history';
 import type { ErrorKind, Prediction, RunState, SplitResult } from '../protocol/train';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_PRESETS, type TrainConfig } from '../train/config';
@@ -33,6 +34,8 @@ export interface TrainSlice {
   bestMetric: { name: string; value: number } | null;
   checkpointStep: number | null;
   predictions: Prediction[] | null;
+  /** Validation examples in prediction order (QA contexts, NER words, multi-label gold) for the results. */
+  resultExamples: Example[] | null;
   doneReason: string | null;
   runError: { kind: ErrorKind; message: string; hint?: string; checkpointStep: number | null } | null;
   logs: string[];
@@ -65,6 +68,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set) => ({
   bestMetric: null,
   checkpointStep: null,
   predictions: null,
+  resultExamples: null,
   doneReason: null,
   runError: null,
   logs: [],

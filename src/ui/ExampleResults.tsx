@@ -1,0 +1,39 @@
+import type { NerExample, QaExample } from '../data/types';
+import { useStudio } from '../state/store';
+import { AnswerSpan } from './AnswerSpan';
+import { Entities } from './Entities';
+
+const SHOWN = 8;
+
+/** QA answers and NER entities of the first validation examples, predicted next to gold. */
+export function ExampleResults() {
+  const task = useStudio((s) => s.summary?.task);
+  const predictions = useStudio((s) => s.predictions);
+  const examples = useStudio((s) => s.resultExamples);
+  if (!predictions || !examples || (task !== 'qa' && task !== 'ner')) return null;
+  return (
+    <div className="examples">
+      <h3>Validation examples (predicted{task === 'qa' ? ' in green, gold in yellow' : ' above, gold below'})</h3>
+      {examples.slice(0, SHOWN).map((ex, i) => {
+        const p = predictions[i];
+        if (task === 'qa') {
+          const q = ex as QaExample;
+          const text = p && 'prediction_text' in p ? p.prediction_text : '';
+          return (
+            <div key={i} className="example">
+              <strong>{q.question}</strong>
+              <AnswerSpan context={q.context} predicted={text} gold={q.answers.text[0]} />
+            </div>
+          );
+        }
+        const n = ex as NerExample;
+        return (
+          <div key={i} className="example">
+            <Entities words={n.tokens} tags={p && 'tags' in p ? p.tags : []} label={`Predicted entities of example ${i + 1}`} />
+            <Entities words={n.tokens} tags={n.tags} label={`Gold entities of example ${i + 1}`} />
+          </div>
+        );
+      })}
+    </div>
+  );
+}

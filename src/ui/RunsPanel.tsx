@@ -1,0 +1,52 @@
+import { useStudio } from '../state/store';
+
+/** Runs saved in this browser: open (charts, results, export), resume, delete. */
+export function RunsPanel() {
+  const runs = useStudio((s) => s.runs);
+  const current = useStudio((s) => s.runId);
+  const { openRun, resumeSavedRun, deleteSavedRun } = useStudio.getState();
+  if (!runs.length) return null;
+  return (
+    <section className="panel" aria-labelledby="runs-title" id="runs">
+      <h2 id="runs-title">Runs in this browser</h2>
+      <table className="grid" data-testid="runs">
+        <thead>
+          <tr>
+            <th>Run</th>
+            <th>Status</th>
+            <th>Step</th>
+            <th>Best</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} aria-current={r.id === current ? 'true' : undefined}>
+              <td>{r.name}</td>
+              <td>{r.status}</td>
+              <td>
+                {r.lastStep} / {r.totalSteps || '?'}
+              </td>
+              <td>{r.bestMetric ? `${r.bestMetric.name} ${r.bestMetric.value.toFixed(3)} @ ${r.bestStep}` : '–'}</td>
+              <td>
+                <button type="button" onClick={() => void openRun(r.id)} aria-label={`Open ${r.name}`} disabled={r.id === current}>
+                  Open
+                </button>{' '}
+                {(r.status === 'paused' || r.status === 'failed' || r.status === 'stopped' || r.status === 'running') && r.id !== current && (
+                  <button type="button" onClick={() => void resumeSavedRun(r.id)} aria-label={`Resume ${r.name}`}>
+                    Resume
+                  </button>
+                )}{' '}
+                <button type="button" onClick={() => void deleteSavedRun(r.id)} aria-label={`Delete ${r.name}`} disabled={r.id === current}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
