@@ -60,3 +60,16 @@ export function progressOf(h: History, totalSteps: number): Progress {
   const etaSeconds = msPerStep > 0 ? (Math.max(0, totalSteps - step) * msPerStep) / 1000 : null;
   return { step, totalSteps, etaSeconds, tokensPerSecond: h.tokensPerSecond[n - 1] };
 }
+
+/** History up to `step` (the rest is redone after a resume). */
+export function truncateHistory(h: History, step: number): History {
+  const keep = h.step.findIndex((s) => s > step);
+  const evalKeep = h.evalStep.findIndex((s) => s > step);
+  const n = keep < 0 ? h.step.length : keep;
+  const m = evalKeep < 0 ? h.evalStep.length : evalKeep;
+  return {
+    step: h.step.slice(0, n), epoch: h.epoch.slice(0, n), loss: h.loss.slice(0, n), lr: h.lr.slice(0, n), gradNorm: h.gradNorm.slice(0, n),
+    tokensPerSecond: h.tokensPerSecond.slice(0, n), elapsedMs: h.elapsedMs.slice(0, n), evalStep: h.evalStep.slice(0, m),
+    evalMetrics: Object.fromEntries(Object.entries(h.evalMetrics).map(([k, v]) => [k, v.slice(0, m)])),
+  };
+}

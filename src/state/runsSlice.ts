@@ -1,5 +1,5 @@
 /** Past and interrupted runs: listed from IndexedDB, opened (charts, results, export) and resumed. */
-import { emptyHistory, type History } from '../charts/history';
+import { emptyHistory, truncateHistory } from '../charts/history';
 import * as data from '../client/dataClient';
 import type { HfConfig } from '../engine/config';
 import { modelInfo } from '../estimate/memory';
@@ -19,19 +19,6 @@ export interface RunsSlice {
   deleteSavedRun(id: string): Promise<void>;
   /** On page load: a run that was training when the tab went away is resumed. */
   resumeInterrupted(): Promise<void>;
-}
-
-/** History up to `step` (the rest is redone after a resume). */
-export function truncateHistory(h: History, step: number): History {
-  const keep = h.step.findIndex((s) => s > step);
-  const evalKeep = h.evalStep.findIndex((s) => s > step);
-  const n = keep < 0 ? h.step.length : keep;
-  const m = evalKeep < 0 ? h.evalStep.length : evalKeep;
-  return {
-    step: h.step.slice(0, n), epoch: h.epoch.slice(0, n), loss: h.loss.slice(0, n), lr: h.lr.slice(0, n), gradNorm: h.gradNorm.slice(0, n),
-    tokensPerSecond: h.tokensPerSecond.slice(0, n), elapsedMs: h.elapsedMs.slice(0, n), evalStep: h.evalStep.slice(0, m),
-    evalMetrics: Object.fromEntries(Object.entries(h.evalMetrics).map(([k, v]) => [k, v.slice(0, m)])),
-  };
 }
 
 export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({

@@ -8,7 +8,7 @@ import * as data from '../client/dataClient';
 import { TrainClient } from '../client/trainClient';
 import { saveCheckpoint, saveDataset, saveHistory, saveRun, type CheckpointRecord, type RunRecord } from '../persist/runs';
 import type { EvalSplitData, TrainEvent } from '../protocol/train';
-import { resolveTrainConfig, type TrainConfigInput } from '../train/config';
+import { resumeConfig } from './resumeConfig';
 import { useStudio, type Studio } from './store';
 
 let client: TrainClient | null = null;
@@ -77,13 +77,6 @@ export async function startTraining(): Promise<void> {
     error: null,
   };
   await launch(r, s.modelFiles!, emptyHistory(), null);
-}
-
-/** The config of a resumed attempt: the steps left, and the warmup that was not done yet. */
-export function resumeConfig(config: TrainConfigInput, totalSteps: number, done: number): TrainConfigInput {
-  const c = resolveTrainConfig(config);
-  const warmup = c.warmupSteps > 0 ? c.warmupSteps : Math.ceil(c.warmupRatio * totalSteps);
-  return { ...c, maxSteps: Math.max(1, totalSteps - done), warmupSteps: Math.max(0, warmup - done), warmupRatio: 0 };
 }
 
 /** Encodes, starts the worker and sends `start`. `checkpoint` continues a saved run from its weights. */
