@@ -1,9 +1,11 @@
 /**
  * AdamW exactly as `torch.optim.AdamW` (decoupled weight decay, bias correction, amsgrad off), and
  * `clip_grad_norm_`. TF.js has neither. All per-step scalars are computed in float64 on the CPU and
- * uploaded as tensors, so no GPU value is read back and no shader is recompiled per step.
+ * uploaded (as uniforms on webgpu), so no GPU value is read back and no shader is recompiled per step.
+ * The update itself is engine/kernels/adamw.ts: one fused program on webgpu, plain ops elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamwScalars, adamwUpdate } from '../engine/kernels/adamw';
 
 export interface AdamWConfig {
   beta1: number;
@@ -44,37 +46,18 @@ export class AdamW {
    */
   apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, lrScale?: ReadonlyMap<string, number>): void {
     this.step += 1;
-    const { beta1, beta2, eps } = this.config;
-    const k = this.step;
-    const bc1 = 1 - beta1 ** k;
-    const sqrtBc2 = Math.sqrt(1 - beta2 ** k);
     tf.tidy(() => {
-      const b1 = tf.scalar(beta1);
-      const oneMinusB1 = tf.scalar(1 - beta1);
-      const b2 = tf.scalar(beta2);
-      const oneMinusB2 = tf.scalar(1 - beta2);
-      const epsT = tf.scalar(eps);
-      const invSqrtBc2 = tf.scalar(1 / sqrtBc2);
-      // Per-step scalars keyed by their value: one upload per distinct lr (one without layer-wise decay).
-      const scalars = new Map<number, tf.Scalar>();
-      const scalar = (x: number): tf.Scalar => {
-        let t = scalars.get(x);
-        if (!t) scalars.set(x, (t = tf.scalar(x)));
-        return t;
-      };
       for (const [name, g] of grads) {
         const p = this.params.get(name);
         if (!p) throw new Error(`AdamW: gradient for unknown parameter ${name}`);
         const { m, v } = this.slot(name, p);
         const lrP = lr * (lrScale?.get(name) ?? 1);
-        const wd = this.weightDecay.get(name) ?? 0;
-        const decayed: tf.Tensor = wd !== 0 && lrP !== 0 ? tf.mul(p, scalar(1 - lrP * wd)) : p;
-        const mNew = tf.add(tf.mul(m, b1), tf.mul(g, oneMinusB1));
-        const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), oneMinusB2));
-        const denom = tf.add(tf.mul(tf.sqrt(vNew), invSqrtBc2), epsT);
-        p.assign(tf.sub(decayed, tf.mul(scalar(lrP / bc1), tf.div(mNew, denom))));
-        m.assign(mNew);
-        v.assign(vNew);
+        const scalars = adamwScalars(this.config, this.step, lrP, this.weightDecay.get(name) ?? 0);
+        // New tensors for all three; assign only swaps buffers, after every read of the old ones.
+        const next = adamwUpdate({ p, m, v }, g, scalars);
+        p.assign(next.p);
+        m.assign(next.m);
+        v.assign(next.v);
       }
     });
   }
