@@ -26,3 +26,49 @@ export function weightDecayByName(
   for (const s of specs) out.set(s.name, trainerNoDecay(s) ? 0 : weightDecay);
   return out;
 }
+
+/** Depth of a parameter for layer-wise LR decay: embeddings 0, encoder layer i → i + 1, head L + 1. */
+export function depthOf(name: string, numLayers: number): number {
+  const layer = /\.layer\.(\d+)\./.exec(name);
+  if (layer) return Number(layer[1]) + 1;
+  if (/(^|\.)embeddings(\.|_project)/.test(name)) return 0;
+  return numLayers + 1;
+}
+
+/** lr multiplier per name: factor^(L + 1 - depth); null when the factor is 1 (no map, the plain path). */
+export function layerwiseLrScale(names: Iterable<string>, numLayers: number, factor: number): Map<string, number> | null {
+  if (factor === 1) return null;
+  const out = new Map<string, number>();
+  for (const n of names) out.set(n, factor ** (numLayers + 1 - depthOf(n, numLayers)));
+  return out;
+}
+
+export interface FreezeRule {
+  embeddings: boolean;
+  /** The first N encoder layers. */
+  layers: number;
+  /** Everything but the head. */
+  encoder: boolean;
+}
+
+/**
+ * Names that train. With LoRA only the adapters and the head train (PEFT's modules_to_save for the
+ * classifier); otherwise every parameter not frozen by the rule.
+ */
+export function trainableNames(allNames: Iterable<string>, numLayers: number, freeze: FreezeRule, lora: boolean): Set<string> {
+  const out = new Set<string>();
+  for (const n of allNames) {
+    const depth = depthOf(n, numLayers);
+    const isAdapter = n.includes('.lora_A.') || n.includes('.lora_B.');
+    const isHead = depth === numLayers + 1 && !isAdapter;
+    if (lora) {
+      if (isAdapter || isHead) out.add(n);
+      continue;
+    }
+    if (freeze.encoder && !isHead) continue;
+    if (freeze.embeddings && depth === 0) continue;
+    if (depth >= 1 && depth <= freeze.layers && !isHead) continue;
+    out.add(n);
+  }
+  return out;
+}

@@ -1,0 +1,249 @@
+/**
+ * `npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id | model dir>
+ *   [--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N]
+ *   [--max-length N] [--stride N] --out <dir>`
+ *
+ * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
+ * headless Chromium on WebGPU. Prints one line per logging step and evaluation; writes <out>/metrics.json,
+ * history.jsonl, predictions.jsonl and checkpoint/ (Hugging Face format). Exit 0 done, 1 data or training
+ * error, 2 bad arguments or config.
+ */
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Task } from '../src/data/types.ts';
+import type { TrainEvent } from '../src/protocol/train.ts';
+import { loadTokenizer } from '../src/tokenize/index.ts';
+import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.ts';
+import { unknownKeys, validateTrainConfig } from '../src/train/configValidate.ts';
+import type { TrainManifest } from './browser/trainEntry.ts';
+import { startHarness } from './lib/harness.ts';
+import { modelSource } from './lib/node-source.ts';
+import { DataError, featuresFor, parseTrainFiles, writeSplit } from './lib/train-data.ts';
+
+export const USAGE =
+  'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
+  '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] --out <dir>';
+
+export class UsageError extends Error {}
+
+export interface TrainArgs {
+  data: string;
+  valid?: string;
+  test?: string;
+  model: string;
+  task: Task | 'auto';
+  config?: string;
+  maxSteps?: number;
+  maxLength?: number;
+  stride?: number;
+  out: string;
+}
+
+const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
+
+export function parseTrainArgs(argv: string[]): TrainArgs {
+  const a: Partial<TrainArgs> = { task: 'auto' };
+  const posInt = (flag: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--data': a.data = value(); break;
+      case '--valid': a.valid = value(); break;
+      case '--test': a.test = value(); break;
+      case '--model': a.model = value(); break;
+      case '--config': a.config = value(); break;
+      case '--out': a.out = value(); break;
+      case '--task': {
+        const t = value();
+        if (!TASKS.includes(t)) throw new UsageError(`--task must be one of ${TASKS.join(', ')} (got ${t})`);
+        a.task = t as TrainArgs['task'];
+        break;
+      }
+      case '--max-steps': a.maxSteps = posInt(flag, value()); break;
+      case '--max-length': a.maxLength = posInt(flag, value()); break;
+      case '--stride': a.stride = posInt(flag, value()); break;
+      default:
+        throw new UsageError(`unknown argument ${flag}`);
+    }
+  }
+  for (const k of ['data', 'model', 'out'] as const) if (!a[k]) throw new UsageError(`--${k} is required`);
+  for (const k of ['data', 'valid', 'test', 'config'] as const) {
+    if (a[k] && !existsSync(a[k]!)) throw new UsageError(`--${k} ${a[k]}: no such file`);
+  }
+  return a as TrainArgs;
+}
+
+export function readConfig(path: string | undefined, maxSteps: number | undefined): TrainConfigInput {
+  let input: TrainConfigInput = {};
+  if (path) {
+    try {
+      input = JSON.parse(readFileSync(path, 'utf8')) as TrainConfigInput;
+    } catch (e) {
+      throw new UsageError(`--config ${path}: invalid JSON (${(e as Error).message})`);
+    }
+    if (!input || typeof input !== 'object' || Array.isArray(input)) throw new UsageError(`--config ${path}: must be a JSON object`);
+    const unknown = unknownKeys(input as Record<string, unknown>);
+    if (unknown.length) throw new UsageError(`--config ${path}: unknown field(s) ${unknown.join(', ')} (TrainConfig uses camelCase, e.g. learningRate)`);
+  }
+  if (maxSteps !== undefined) input = { ...input, maxSteps };
+  const errors = validateTrainConfig(resolveTrainConfig(input));
+  if (errors.length) throw new UsageError(`invalid config:\n- ${errors.join('\n- ')}`);
+  return input;
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2));
+
+export function progressLine(e: TrainEvent, totalSteps: number): string | null {
+  if (e.type === 'step') {
+    return `step ${e.step}/${totalSteps} epoch ${e.epoch.toFixed(2)} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} grad_norm ${e.gradNorm.toFixed(4)} tokens/s ${Math.round(e.tokensPerSecond)}`;
+  }
+  if (e.type === 'eval') {
+    const m = Object.entries(e.result.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(' ');
+    return `eval ${e.split} step ${e.step}${e.isBest ? ' (best)' : ''} ${m}`;
+  }
+  if (e.type === 'log') return `${e.level}: ${e.message}`;
+  if (e.type === 'error') return `error (${e.kind}) at step ${e.step}: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`;
+  return null;
+}
+
+export async function runTrain(args: TrainArgs, print: (line: string) => void): Promise<number> {
+  const input = readConfig(args.config, args.maxSteps);
+  const files = [{ path: args.data, split: 'train' as const }];
+  if (args.valid) files.push({ path: args.valid, split: 'validation' as never });
+  if (args.test) files.push({ path: args.test, split: 'test' as never });
+  const data = await parseTrainFiles(files, args.task === 'auto' ? undefined : args.task);
+  const errors = validateTrainConfig(resolveTrainConfig(input), { task: data.task, labels: data.task === 'qa' ? [] : data.labels });
+  if (errors.length) throw new UsageError(`invalid config for ${data.task}:\n- ${errors.join('\n- ')}`);
+  const tok = await loadTokenizer(modelSource(args.model));
+  const maxLength = Math.min(args.maxLength ?? (data.task === 'qa' ? 384 : 128), tok.modelMaxLength);
+  const stride = Math.min(args.stride ?? 128, Math.floor(maxLength / 2));
+  const work = mkdtempSync(join(tmpdir(), 'studio-train-'));
+  const out = resolve(args.out);
+  mkdirSync(out, { recursive: true });
+  const keepExamples = data.task === 'qa' || data.task === 'ner';
+  const splits: TrainManifest['splits'] = {
+    train: await writeSplit(work, 'train', await featuresFor(tok, data, data.examples.train, maxLength, stride)),
+  };
+  for (const s of ['validation', 'test'] as const) {
+    const ex = data.examples[s];
+    if (ex.length) splits[s] = await writeSplit(work, s, await featuresFor(tok, data, ex, maxLength, stride), keepExamples ? ex : undefined);
+  }
+  const localModel = existsSync(args.model) && statSync(args.model).isDirectory();
+  const manifest: TrainManifest = {
+    task: data.task,
+    labels: data.labels,
+    config: input,
+    model: localModel ? { kind: 'url', baseUrl: '/@model/', label: `local:${resolve(args.model)}` } : { kind: 'hub', id: args.model },
+    splits,
+  };
+  writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
+  print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
+
+  const mounts: Record<string, string> = { '/@train/': work };
+  if (localModel) mounts['/@model/'] = resolve(args.model);
+  const harness = await startHarness(mounts);
+  if (process.env.STUDIO_DEBUG) harness.page.on('console', (m) => print(`[page] ${m.text()}`));
+  harness.page.on('worker', (w) => w.on('close', () => print('[page] train worker closed')));
+  const historyPath = join(out, 'history.jsonl');
+  writeFileSync(historyPath, '');
+  let totalSteps = 0;
+  let code = 0;
+  let done: Extract<TrainEvent, { type: 'done' }> | null = null;
+  let failure: Extract<TrainEvent, { type: 'error' }> | null = null;
+  const finished = new Promise<void>((resolveRun) => {
+    void harness.page.exposeFunction('__studioTrainEvent', (e: TrainEvent) => {
+      if (e.type === 'ready') {
+        totalSteps = e.totalSteps;
+        print(`model ${args.model}: ${e.parameters} parameters, ${e.trainableParameters} trainable; ${e.totalSteps} steps over ${e.epochs} epoch(s)`);
+        for (const l of e.loadReport) print(`  ${l}`);
+      }
+      if (e.type === 'step' || e.type === 'eval' || e.type === 'checkpoint' || e.type === 'error' || e.type === 'done') {
+        const { predictions: _p, ...rest } = e as Record<string, unknown>;
+        appendFileSync(historyPath, `${JSON.stringify(e.type === 'eval' ? { ...e, result: { metrics: e.result.metrics } } : rest)}\n`);
+      }
+      const line = progressLine(e, totalSteps);
+      if (line) print(line);
+      if (e.type === 'done') done = e;
+      if (e.type === 'error') {
+        failure = e;
+        code = 1;
+        if (e.checkpointStep === null) resolveRun();
+      }
+      if (e.type === 'exported') {
+        const dir = join(out, 'checkpoint');
+        mkdirSync(dir, { recursive: true });
+        for (const [name, b64] of Object.entries(e.files as unknown as Record<string, string>)) writeFileSync(join(dir, name), Buffer.from(b64, 'base64'));
+        print(`checkpoint (step ${e.step}) written to ${dir}`);
+        resolveRun();
+      }
+    });
+  });
+  const onSigint = () => {
+    print('stopping (keeping the best checkpoint)…');
+    void harness.page.evaluate(async () => {
+      const m: typeof import('./browser/trainEntry.ts') = await import(/* @vite-ignore */ '/scripts/browser/trainEntry.ts' as string);
+      m.sendCommand({ type: 'stop' });
+    });
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await harness.page.evaluate(async () => {
+      const m: typeof import('./browser/trainEntry.ts') = await import(/* @vite-ignore */ '/scripts/browser/trainEntry.ts' as string);
+      const w = window as unknown as { __studioTrainEvent: (e: unknown) => Promise<void> };
+      await m.startTraining('/@train/', (e) => void w.__studioTrainEvent(e));
+    });
+    await finished;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await harness.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  writeOutputs(out, args, data.task, done, failure);
+  return code;
+}
+
+function writeOutputs(out: string, args: TrainArgs, task: Task, done: Extract<TrainEvent, { type: 'done' }> | null, failure: Extract<TrainEvent, { type: 'error' }> | null): void {
+  const metrics = {
+    task,
+    model: args.model,
+    status: done ? done.reason : 'failed',
+    steps: done?.step ?? failure?.step ?? 0,
+    best_step: done?.bestStep ?? failure?.checkpointStep ?? null,
+    best_metric: done?.bestMetric ?? null,
+    validation: done?.validation?.metrics ?? null,
+    test: done?.test?.metrics ?? null,
+    ...(failure ? { error: { kind: failure.kind, message: failure.message, hint: failure.hint ?? null } } : {}),
+  };
+  writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  writeFileSync(join(out, 'predictions.jsonl'), (done?.predictions ?? []).map((p) => `${JSON.stringify(p)}\n`).join(''));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let code: number;
+  try {
+    code = await runTrain(parseTrainArgs(process.argv.slice(2)), (line) => process.stdout.write(`${line}\n`));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`train: ${e.message}\n${USAGE}\n`);
+      code = 2;
+    } else if (e instanceof DataError) {
+      process.stderr.write(`train: bad data:\n${e.message}\n`);
+      code = 1;
+    } else {
+      process.stderr.write(`train: ${(e as Error).message}\n`);
+      code = 1;
+    }
+  }
+  process.exit(code);
+}

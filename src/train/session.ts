@@ -1,0 +1,129 @@
+/**
+ * What the train worker does for each command, as plain async logic (the worker file only dispatches):
+ * load the model on WebGPU, run a Trainer, answer predict/export with the kept weights.
+ */
+import type { Task } from '../data/types';
+import { useWebGpu } from '../engine/backend';
+import { describeLoadReport, loadModel } from '../engine/checkpoint';
+import type { HeadKind, ProblemType } from '../engine/config';
+import type { BertFamilyModel } from '../engine/model';
+import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
+import type { ModelRef, TrainCommand, TrainEvent } from '../protocol/train';
+import { FeatureBatches, labelKindOf } from './batches';
+import { checkpointFiles } from './checkpoints';
+import { resolveTrainConfig, type TrainConfig } from './config';
+import { validateTrainConfig } from './configValidate';
+import { evaluateSplit } from './evaluate';
+import { Trainer } from './trainer';
+
+export type Emit = (event: TrainEvent) => void;
+
+export function fileSourceOf(ref: ModelRef): FileSource {
+  switch (ref.kind) {
+    case 'hub':
+      return hubSource(ref.id, ref.revision);
+    case 'url':
+      return urlSource(ref.baseUrl, ref.label);
+    case 'files':
+      return localFilesSource(ref.files, ref.label);
+    case 'memory':
+      return memorySource(ref.files, ref.label);
+  }
+}
+
+export function headOf(task: Task): { head: HeadKind; problemType: ProblemType } {
+  if (task === 'qa') return { head: 'qa', problemType: 'single_label_classification' };
+  if (task === 'ner') return { head: 'tokcls', problemType: 'single_label_classification' };
+  return { head: 'seqcls', problemType: task === 'multilabel' ? 'multi_label_classification' : 'single_label_classification' };
+}
+
+export class TrainSession {
+  private model: BertFamilyModel | null = null;
+  private trainer: Trainer | null = null;
+  private source: FileSource | null = null;
+  private config: TrainConfig | null = null;
+  private task: Task | null = null;
+  private labels: string[] = [];
+
+  constructor(private readonly emit: Emit) {}
+
+  async handle(cmd: TrainCommand): Promise<void> {
+    switch (cmd.type) {
+      case 'start':
+        return this.start(cmd);
+      case 'pause':
+        return this.trainer?.pause();
+      case 'resume':
+        return this.trainer?.resume();
+      case 'stop':
+        return this.trainer?.stop();
+      case 'predict':
+        return this.predict(cmd);
+      case 'export':
+        return this.export(cmd.requestId);
+    }
+  }
+
+  private async start(cmd: Extract<TrainCommand, { type: 'start' }>): Promise<void> {
+    if (this.trainer) return this.fail('invalid_config', 'a run is already in progress in this worker');
+    const { data } = cmd;
+    const config = resolveTrainConfig(cmd.config);
+    this.emit({ type: 'state', state: 'loading' });
+    const errors = validateTrainConfig(config, { task: data.task, labels: data.task === 'qa' ? [] : data.labels });
+    if (errors.length) return this.fail('invalid_config', `Invalid training config:\n- ${errors.join('\n- ')}`);
+    if (data.train.count === 0) return this.fail('invalid_data', 'the training split has no rows');
+    let model: BertFamilyModel;
+    let loadReport: string[];
+    try {
+      await useWebGpu();
+      this.source = fileSourceOf(cmd.model);
+      const { head, problemType } = headOf(data.task);
+      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, ...(data.task === 'qa' ? {} : { labels: data.labels }) });
+      model = loaded.model;
+      loadReport = describeLoadReport(loaded.report);
+    } catch (e) {
+      return this.fail('load_failed', (e as Error).message);
+    }
+    const layerErrors = validateTrainConfig(config, { numLayers: model.encoderConfig.numLayers });
+    if (layerErrors.length) {
+      model.dispose();
+      return this.fail('invalid_config', `Invalid training config:\n- ${layerErrors.join('\n- ')}`);
+    }
+    Object.assign(this, { model, config, task: data.task, labels: data.labels });
+    this.trainer = new Trainer({
+      model,
+      task: data.task,
+      labels: data.labels,
+      config,
+      train: new FeatureBatches(data.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed, labelKind: labelKindOf(data.task) }),
+      trainFeatures: data.train,
+      ...(data.validation ? { validation: data.validation } : {}),
+      ...(data.test ? { test: data.test } : {}),
+      loadReport,
+      onEvent: this.emit,
+    });
+    await this.trainer.run();
+  }
+
+  private async predict(cmd: Extract<TrainCommand, { type: 'predict' }>): Promise<void> {
+    if (!this.model || !this.task) return this.fail('invalid_config', 'predict needs a loaded model: start a run first');
+    try {
+      const out = await evaluateSplit(this.model, this.task, this.labels, cmd.data, { batchSize: this.config!.evalBatchSize });
+      this.emit({ type: 'prediction', requestId: cmd.requestId, predictions: out.predictions, result: out.result });
+    } catch (e) {
+      this.fail('internal', (e as Error).message);
+    }
+  }
+
+  private async export(requestId: number): Promise<void> {
+    if (!this.model || !this.trainer) return this.fail('invalid_config', 'nothing to export: start a run first');
+    const { step, values } = await this.trainer.exportValues();
+    const files = await checkpointFiles(this.model, values, { labels: this.labels, source: this.source ?? undefined });
+    this.emit({ type: 'exported', requestId, step, files });
+  }
+
+  private fail(kind: Extract<TrainEvent, { type: 'error' }>['kind'], message: string): void {
+    this.emit({ type: 'error', kind, message, step: this.trainer?.step ?? 0, checkpointStep: null });
+    this.emit({ type: 'state', state: 'failed' });
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The training loop: batches → trainStep → events. No React, no DOM, no worker API: the worker (or a test,
+ * or the CLI page) drives it and forwards its events. Losses stay on the GPU and are read asynchronously only
+ * at logging steps; every other tensor is freed within its step, so tf.memory() stays flat.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Task } from '../data/types';
+import type { BertFamilyModel } from '../engine/model';
+import type { EvalSplitData, Prediction, SplitResult, TrainEvent } from '../protocol/train';
+import type { FeatureSet } from '../tokenize/features';
+import { disposeBatch, toTensors, type BatchSource } from './batches';
+import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
+import type { TrainConfig } from './config';
+import { evaluateSplit } from './evaluate';
+import { classifyError, GpuWatch, TrainError } from './gpuWatch';
+import { countParameters, makePlan, prepareModel, type RunPlan } from './plan';
+import { lrAtStep } from './schedule';
+import { trainStep } from './step';
+
+export interface TrainerInit {
+  model: BertFamilyModel;
+  task: Task;
+  labels: string[];
+  config: TrainConfig;
+  train: BatchSource;
+  /** Training features, for automatic class weights / pos_weight. */
+  trainFeatures?: FeatureSet;
+  validation?: EvalSplitData;
+  test?: EvalSplitData;
+  loadReport?: string[];
+  onEvent: (e: TrainEvent) => void;
+}
+
+export type RunOutcome = 'completed' | 'stopped' | 'early_stopping' | 'failed';
+
+export const NAN_HINT = 'Lower the learning rate (e.g. ÷10), keep gradient clipping on (maxGradNorm 1.0), or add warmup.';
+
+/** Lets queued messages (pause, stop) run between steps without the 4 ms clamp of nested setTimeout. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
+
+/** Dropout seed of optimizer step k: distinct per step, fixed by the run seed. */
+export function dropoutSeed(seed: number, step: number): number {
+  return (Math.imul(seed, 0x9e3779b1) + Math.imul(step, 0x85ebca6b)) >>> 0;
+}
+
+export class Trainer {
+  step = 0;
+  best: Snapshot | null = null;
+  last: Snapshot | null = null;
+  private paused: (() => void) | null = null;
+  private pausePromise: Promise<void> | null = null;
+  private stopRequested = false;
+  private plan: RunPlan | null = null;
+
+  constructor(private readonly init: TrainerInit) {}
+
+  pause(): void {
+    if (this.pausePromise) return;
+    this.pausePromise = new Promise((resolve) => (this.paused = resolve));
+    this.init.onEvent({ type: 'state', state: 'paused' });
+  }
+
+  resume(): void {
+    if (!this.pausePromise) return;
+    this.paused!();
+    this.pausePromise = null;
+    this.paused = null;
+    this.init.onEvent({ type: 'state', state: 'training' });
+  }
+
+  /** Finishes after the current step; a paused run stops too. */
+  stop(): void {
+    this.stopRequested = true;
+    if (this.pausePromise) this.resume();
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { model, config, onEvent } = this.init;
+    prepareModel(model, config);
+    const plan = (this.plan = makePlan(model, config, this.init.task, this.init.labels, this.init.train.batchesPerEpoch, this.init.trainFeatures ?? null));
+    const vars = model.variables();
+    onEvent({
+      type: 'ready',
+      totalSteps: plan.totalSteps,
+      epochs: plan.epochs,
+      parameters: countParameters(vars),
+      trainableParameters: countParameters(vars, plan.trainable),
+      loadReport: this.init.loadReport ?? [],
+    });
+    const watch = new GpuWatch();
+    try {
+      // Step 0 is the first "last good" checkpoint: a failure before any evaluation falls back to it.
+      this.last = { step: 0, metric: 'loss', value: NaN, values: await captureWeights(model) };
+      onEvent({ type: 'state', state: 'training' });
+      const reason = await this.loop(plan, watch);
+      await this.finish(reason);
+      return reason;
+    } catch (e) {
+      const err = classifyError(e);
+      const kept = this.best ?? this.last;
+      try {
+        if (kept) restoreWeights(model, kept.values);
+      } catch {
+        /* the device may be gone; the CPU copy is still there for export */
+      }
+      onEvent({ type: 'error', kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}), step: this.step, checkpointStep: kept?.step ?? null });
+      onEvent({ type: 'state', state: 'failed' });
+      return 'failed';
+    } finally {
+      watch.dispose();
+      plan.loss.dispose();
+      plan.optimizer.dispose();
+    }
+  }
+
+  private async loop(plan: RunPlan, watch: GpuWatch): Promise<Exclude<RunOutcome, 'failed'>> {
+    const { model, config, train } = this.init;
+    const ga = config.gradientAccumulationSteps;
+    let lossSum: tf.Scalar | null = null;
+    let lastNorm: tf.Scalar | null = null;
+    let sinceLog = 0;
+    let tokens = 0;
+    let logClock = performance.now();
+    const started = logClock;
+    let sinceImprovement = 0;
+    for (let epoch = 0; epoch < plan.epochs; epoch++) {
+      const groups = Math.max(1, Math.floor(train.batchesPerEpoch / ga));
+      for (let g = 0; g < groups && this.step < plan.totalSteps; g++) {
+        await yieldToEventLoop();
+        if (this.pausePromise) await this.pausePromise;
+        if (this.stopRequested) return 'stopped';
+        watch.check();
+        const count = Math.min(ga, train.batchesPerEpoch - g * ga);
+        const hosts = Array.from({ length: count }, (_, i) => train.batch(epoch, g * ga + i));
+        const batches = hosts.map(toTensors);
+        const lr = lrAtStep(plan.schedule, this.step + 1);
+        let result;
+        try {
+          result = trainStep(model, plan.optimizer, batches, {
+            lr,
+            maxGradNorm: config.maxGradNorm,
+            seed: dropoutSeed(config.seed, this.step),
+            loss: plan.loss.options,
+            trainable: plan.trainable,
+            ...(plan.lrScale ? { lrScale: plan.lrScale } : {}),
+          });
+        } finally {
+          batches.forEach(disposeBatch);
+        }
+        this.step += 1;
+        sinceLog += 1;
+        tokens += hosts.reduce((n, h) => n + h.tokens, 0);
+        const prev: tf.Scalar | null = lossSum;
+        lossSum = prev ? (tf.add(prev, result.loss) as tf.Scalar) : result.loss;
+        if (prev) tf.dispose([prev, result.loss]);
+        lastNorm?.dispose();
+        lastNorm = result.gradNorm;
+        const endOfEpoch = g === groups - 1;
+        if (this.step % config.loggingSteps === 0 || this.step === plan.totalSteps) {
+          const [sum, norm] = await Promise.all([lossSum.data(), lastNorm.data()]);
+          tf.dispose([lossSum, lastNorm]);
+          lossSum = lastNorm = null;
+          const loss = sum[0] / sinceLog;
+          if (!Number.isFinite(loss) || !Number.isFinite(norm[0])) {
+            throw new TrainError('nan_loss', `Training diverged at step ${this.step}: loss is ${loss}, gradient norm ${norm[0]} (learning rate ${lr}).`, NAN_HINT);
+          }
+          const now = performance.now();
+          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss, lr, gradNorm: norm[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started });
+          sinceLog = 0;
+          tokens = 0;
+          logClock = now;
+        }
+        const evalNow = plan.evalEvery === 'epoch' ? endOfEpoch || this.step === plan.totalSteps : plan.evalEvery !== null && this.step % plan.evalEvery === 0;
+        if (evalNow && this.init.validation) {
+          const improved = await this.evaluateValidation(epoch + (g + 1) / groups);
+          sinceImprovement = improved ? 0 : sinceImprovement + 1;
+          if (config.earlyStopping.patience > 0 && sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
+          logClock = performance.now();
+        }
+      }
+    }
+    tf.dispose([lossSum, lastNorm].filter(Boolean) as tf.Tensor[]);
+    return 'completed';
+  }
+
+  /** Evaluates, keeps last/best snapshots; true when the metric improved by more than minDelta (early stopping). */
+  private async evaluateValidation(epoch: number): Promise<boolean> {
+    const { model, task, labels, config, onEvent } = this.init;
+    const plan = this.plan!;
+    onEvent({ type: 'state', state: 'evaluating' });
+    const { result } = await evaluateSplit(model, task, labels, this.init.validation!, { batchSize: config.evalBatchSize, loss: plan.loss.options });
+    const name = plan.bestMetric.name;
+    const value = result?.metrics[name];
+    if (!result || value === undefined || !Number.isFinite(value)) {
+      onEvent({ type: 'state', state: 'training' });
+      if (result) onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest: false });
+      return false;
+    }
+    const sign = plan.bestMetric.greaterIsBetter ? 1 : -1;
+    const isBest = !this.best || sign * (value - this.best.value) > 0;
+    const significant = !this.best || sign * (value - this.best.value) > config.earlyStopping.minDelta;
+    onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest });
+    const values = await captureWeights(model);
+    this.last = { step: this.step, metric: name, value, values };
+    onEvent({ type: 'checkpoint', step: this.step, kind: 'last', metric: name, value });
+    if (isBest) {
+      this.best = { step: this.step, metric: name, value, values };
+      onEvent({ type: 'checkpoint', step: this.step, kind: 'best', metric: name, value });
+    }
+    onEvent({ type: 'state', state: 'training' });
+    return significant;
+  }
+
+  /** Best weights back in, then the validation predictions and the one test evaluation. */
+  private async finish(reason: Exclude<RunOutcome, 'failed'>): Promise<void> {
+    const { model, task, labels, config, onEvent } = this.init;
+    const plan = this.plan!;
+    onEvent({ type: 'state', state: 'evaluating' });
+    if (this.best) restoreWeights(model, this.best.values);
+    const opts = { batchSize: config.evalBatchSize, loss: plan.loss.options };
+    let validation: SplitResult | null = null;
+    let predictions: Prediction[] = [];
+    if (this.init.validation) ({ result: validation, predictions } = await evaluateSplit(model, task, labels, this.init.validation, opts));
+    let test: SplitResult | null = null;
+    if (this.init.test) {
+      test = (await evaluateSplit(model, task, labels, this.init.test, opts)).result;
+      if (test) onEvent({ type: 'eval', step: this.best?.step ?? this.step, epoch: 0, split: 'test', result: test, isBest: false });
+    }
+    onEvent({
+      type: 'done',
+      reason,
+      step: this.step,
+      bestStep: this.best?.step ?? null,
+      bestMetric: this.best ? { name: this.best.metric, value: this.best.value } : null,
+      validation,
+      test,
+      predictions,
+    });
+    onEvent({ type: 'state', state: 'finished' });
+  }
+
+  /** Weights to export: the best, else the current ones. */
+  async exportValues(): Promise<{ step: number; values: Map<string, Float32Array> }> {
+    if (this.best) return { step: this.best.step, values: this.best.values };
+    return { step: this.step, values: await captureWeights(this.init.model) };
+  }
+}
