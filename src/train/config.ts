@@ -15,7 +15,7 @@ export type ClassWeights =
 /** Multi-label BCE `pos_weight`, one per label. */
 export type PosWeight =
   | { mode: 'none' }
-  /** negatives / positives per label over the training rows, clamped to [1/10, 10] (1 when a label never occurs). */
+  /** negatives / positives per label over the training rows, at most 10 (1 when a label is never positive). */
   | { mode: 'auto' }
   | { mode: 'manual'; weights: Record<string, number> };
 
