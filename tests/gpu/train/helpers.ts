@@ -1,0 +1,86 @@
+/** Shared by the training GPU tests: fixture models and batches, and a Trainer run that collects events. */
+import { expect } from 'vitest';
+import { useWebGpu } from '../../../src/engine/backend.ts';
+import { loadModel } from '../../../src/engine/checkpoint.ts';
+import type { HeadKind } from '../../../src/engine/config.ts';
+import type { BertFamilyModel } from '../../../src/engine/model.ts';
+import { readJson, urlSource } from '../../../src/hub/source.ts';
+import type { CaseInputs, CaseJson } from '../../../src/parity/caseFile.ts';
+import type { TrainEvent } from '../../../src/protocol/train.ts';
+import type { BatchSource, HostBatch } from '../../../src/train/batches.ts';
+import { resolveTrainConfig, type TrainConfigInput } from '../../../src/train/config.ts';
+import { Trainer, type TrainerInit } from '../../../src/train/trainer.ts';
+
+export async function webgpu(): Promise<void> {
+  await useWebGpu();
+}
+
+export const fixture = (name: string) => urlSource(`/tests/fixtures/hf-reference/${name}/`, name);
+
+export async function fixtureCase(name: string): Promise<CaseJson> {
+  return (await readJson<CaseJson>(fixture(name), 'case.json'))!;
+}
+
+export async function fixtureModel(name: string, head: HeadKind): Promise<BertFamilyModel> {
+  return (await loadModel(fixture(name), { head })).model;
+}
+
+/** A case.json batch as the trainer's host batch, with exactly its shape (no re-padding). */
+export function hostBatchOf(inputs: CaseInputs, head: string): HostBatch {
+  const [B, T] = inputs.input_ids.shape;
+  const i32 = (a: { data: number[] }) => Int32Array.from(a.data);
+  const mask = i32(inputs.attention_mask);
+  return {
+    B,
+    T,
+    inputIds: i32(inputs.input_ids),
+    attentionMask: mask,
+    tokenTypeIds: inputs.token_type_ids ? i32(inputs.token_type_ids) : null,
+    labels:
+      head === 'qa'
+        ? { kind: 'span', start: i32(inputs.start_positions!), end: i32(inputs.end_positions!) }
+        : { kind: 'class', ids: i32(inputs.labels!) },
+    rows: [],
+    tokens: mask.reduce((a, b) => a + b, 0),
+  };
+}
+
+/** The fixture's batches in their order, one epoch = all of them (the trajectories cycle through them). */
+export function fixtureBatches(c: CaseJson): BatchSource {
+  const batches = c.inputs.batches!.map((b) => hostBatchOf(b, c.head));
+  return { batchesPerEpoch: batches.length, batch: (_epoch, i) => batches[i] };
+}
+
+export interface Run {
+  events: TrainEvent[];
+  steps: Extract<TrainEvent, { type: 'step' }>[];
+  trainer: Trainer;
+  outcome: string;
+}
+
+export async function runTrainer(
+  init: Omit<TrainerInit, 'onEvent' | 'config'> & { config: TrainConfigInput },
+  onEvent?: (e: TrainEvent, trainer: Trainer) => void,
+): Promise<Run> {
+  const events: TrainEvent[] = [];
+  const trainer: Trainer = new Trainer({
+    ...init,
+    config: resolveTrainConfig(init.config),
+    onEvent: (e) => {
+      events.push(e);
+      onEvent?.(e, trainer);
+    },
+  });
+  const outcome = await trainer.run();
+  const steps = events.filter((e): e is Extract<TrainEvent, { type: 'step' }> => e.type === 'step');
+  return { events, steps, trainer, outcome };
+}
+
+/** max |a-b| / max |b|, the parity check's series measure. */
+export function expectSeriesClose(mine: number[], ref: number[], tol: number, what: string): number {
+  expect(mine.length, `${what}: length`).toBe(ref.length);
+  const scale = Math.max(...ref.map(Math.abs), 1e-12);
+  const worst = Math.max(...mine.map((m, i) => Math.abs(m - ref[i]))) / scale;
+  expect(worst, `${what}: worst relative error`).toBeLessThan(tol);
+  return worst;
+}
