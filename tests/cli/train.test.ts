@@ -1,0 +1,65 @@
+/** `npm run train` as automation sees it: exit codes, messages, and the files it writes. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'train-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const train = (args: string[], timeout = 60_000) => spawnSync('npx', ['tsx', 'scripts/train.ts', ...args], { encoding: 'utf8', timeout });
+const poem = readFileSync('tests/fixtures/train/en_sentiment_poem_train.jsonl', 'utf8').trim().split('\n');
+
+test('bad flags print the usage and exit 2', () => {
+  const missing = train(['--data', 'tests/fixtures/train/en_sentiment_poem_train.jsonl']);
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toMatch(/--model is required/);
+  expect(missing.stderr).toMatch(/usage: npm run train -- --data <train file>/);
+  const unknown = train(['--data', 'x', '--model', 'y', '--out', 'z', '--epochs', '3']);
+  expect(unknown.status).toBe(2);
+  expect(unknown.stderr).toMatch(/unknown argument --epochs/);
+  const cfg = join(dir, 'bad-config.json');
+  writeFileSync(cfg, JSON.stringify({ learning_rate: 1e-3, batchSize: 0 }));
+  const badConfig = train(['--data', 'tests/fixtures/train/en_sentiment_poem_train.jsonl', '--model', 'public/models/tiny-bert', '--config', cfg, '--out', join(dir, 'o')]);
+  expect(badConfig.status).toBe(2);
+  expect(badConfig.stderr).toMatch(/unknown field\(s\) learning_rate/);
+});
+
+test('bad data reports file, line and field, and exits 1', () => {
+  const bad = join(dir, 'bad.jsonl');
+  writeFileSync(bad, [...poem.slice(0, 20), '{"text": "no label here"}', ...poem.slice(20, 40)].join('\n') + '\n');
+  const run = train(['--data', bad, '--model', 'public/models/tiny-bert', '--out', join(dir, 'o')]);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/bad\.jsonl:21: label/);
+});
+
+test('a short run writes metrics.json, history.jsonl, predictions.jsonl and an HF checkpoint', () => {
+  const trainFile = join(dir, 'train.jsonl');
+  const validFile = join(dir, 'valid.jsonl');
+  writeFileSync(trainFile, poem.slice(0, 64).join('\n') + '\n');
+  writeFileSync(validFile, poem.slice(-24).join('\n') + '\n');
+  const cfg = join(dir, 'config.json');
+  writeFileSync(cfg, JSON.stringify({ learningRate: 1e-3, batchSize: 8, loggingSteps: 2, evalStrategy: 'steps', evalSteps: 2 }));
+  const out = join(dir, 'run');
+  const run = train(['--data', trainFile, '--valid', validFile, '--model', 'public/models/tiny-bert', '--config', cfg, '--max-steps', '4', '--max-length', '32', '--out', out], 900_000);
+  expect(run.stderr).not.toMatch(/error/i);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/^step 2\/4 epoch [\d.]+ loss [\d.]+ lr [\d.e+-]+ grad_norm [\d.]+ tokens\/s \d+$/m);
+  expect(run.stdout).toMatch(/^eval validation step 2 \(best\) loss [\d.]+ accuracy/m);
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  expect(metrics).toMatchObject({ task: 'classification', status: 'completed', steps: 4, best_metric: { name: 'accuracy' } });
+  expect([2, 4]).toContain(metrics.best_step);
+  expect(metrics.validation.accuracy).toBeGreaterThanOrEqual(0);
+  const history = readFileSync(join(out, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(history.filter((h) => h.type === 'step').map((h) => h.step)).toEqual([2, 4]);
+  expect(history.filter((h) => h.type === 'eval').map((h) => h.step)).toEqual([2, 4]);
+  const preds = readFileSync(join(out, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(preds).toHaveLength(24);
+  expect(Object.keys(preds[0].scores).sort()).toEqual(['mixed', 'negative', 'no_impact', 'positive']);
+  expect(typeof preds[0].label).toBe('string');
+  for (const f of ['config.json', 'model.safetensors', 'tokenizer.json', 'vocab.txt', 'tokenizer_config.json']) expect(existsSync(join(out, 'checkpoint', f)), f).toBe(true);
+  const config = JSON.parse(readFileSync(join(out, 'checkpoint/config.json'), 'utf8'));
+  expect(config.architectures).toEqual(['BertForSequenceClassification']);
+  expect(Object.values(config.id2label).sort()).toEqual(['mixed', 'negative', 'no_impact', 'positive']);
+});
