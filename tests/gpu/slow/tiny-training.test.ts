@@ -8,7 +8,7 @@ import { loadModel } from '../../../src/engine/checkpoint.ts';
 import { readText, urlSource } from '../../../src/hub/source.ts';
 import { buildFeatures, loadTokenizer } from '../../../src/tokenize/index.ts';
 import { FeatureBatches } from '../../../src/train/batches.ts';
-import { runTrainer, webgpu } from './helpers.ts';
+import { runTrainer, webgpu } from '../train/helpers.ts';
 
 beforeAll(webgpu);
 
