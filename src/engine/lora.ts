@@ -31,12 +31,16 @@ export function loraTargetWeights(specs: readonly ParamSpec[], modules: readonly
     .map((s) => s.name);
 }
 
+let nextAdapterId = 0;
+
 export class LoraAdapter {
   /** Base weight name → factors. */
   private readonly factors = new Map<string, Factor>();
   /** Trainable variables by name: `<module>.lora_A.weight`, `<module>.lora_B.weight` (PEFT's names). */
   readonly variables = new Map<string, tf.Variable>();
   readonly scale: number;
+
+  private readonly uid = nextAdapterId++;
 
   constructor(specs: readonly ParamSpec[], opts: LoraOptions) {
     const targets = loraTargetWeights(specs, opts.targetModules);
@@ -53,10 +57,12 @@ export class LoraAdapter {
       const bound = 1 / Math.sqrt(inp);
       const a = new Float32Array(opts.rank * inp).map(() => (2 * random() - 1) * bound);
       const module = name.slice(0, -'.weight'.length);
-      const f: Factor = {
-        a: tf.variable(tf.tensor2d(a, [opts.rank, inp]), true, `lora/${module}.lora_A.weight`),
-        b: tf.variable(tf.zeros([out, opts.rank]), true, `lora/${module}.lora_B.weight`),
-      };
+      // TF.js variable names are global: a per-adapter id keeps two LoRA models from colliding, and tidy
+      // releases the initial tensors so each variable alone owns its buffer.
+      const f: Factor = tf.tidy(() => ({
+        a: tf.variable(tf.tensor2d(a, [opts.rank, inp]), true, `lora${this.uid}/${module}.lora_A.weight`),
+        b: tf.variable(tf.zeros([out, opts.rank]), true, `lora${this.uid}/${module}.lora_B.weight`),
+      }));
       this.factors.set(name, f);
       this.variables.set(`${module}.lora_A.weight`, f.a);
       this.variables.set(`${module}.lora_B.weight`, f.b);
@@ -72,19 +78,6 @@ export class LoraAdapter {
     const out = new Map<string, tf.Tensor>(params);
     for (const [name, { a, b }] of this.factors) {
       out.set(name, tf.add(params.get(name)!, tf.mul(tf.matMul(b, a), this.scale)));
-    }
-    return out;
-  }
-
-  /** Base values with every update merged in (export, checkpoints). */
-  async merge(values: Map<string, Float32Array>): Promise<Map<string, Float32Array>> {
-    const out = new Map(values);
-    for (const [name, { a, b }] of this.factors) {
-      const delta = tf.tidy(() => tf.mul(tf.matMul(b, a), this.scale));
-      const d = (await delta.data()) as Float32Array;
-      delta.dispose();
-      const base = values.get(name)!;
-      out.set(name, base.map((w, i) => w + d[i]));
     }
     return out;
   }
