@@ -40,6 +40,18 @@ export default defineConfig({
         },
       },
       {
+        // The studio page end to end: builds, serves dist/ and drives headless Chromium (tests/e2e).
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 1_200_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'gpu',

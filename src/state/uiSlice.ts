@@ -1,7 +1,7 @@
 /** The GPU adapter, the playground, multi-label thresholds and downloads. */
 import * as predictor from '../client/predictClient';
 import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types';
-import { describeAdapter, type AdapterReport } from '../engine/backend';
+import type { AdapterReport } from '../engine/backend';
 import type { Prediction } from '../protocol/train';
 import { downloadRunZip, runCheckpointFiles } from './exportRun';
 import { expandZips } from './modelSlice';
@@ -23,7 +23,7 @@ export interface PlaygroundResult {
 }
 
 export interface UiSlice {
-  adapter: { state: 'probing' } | { state: 'ready'; report: AdapterReport } | { state: 'missing' };
+  adapter: { state: 'probing' } | { state: 'ready'; report: AdapterReport } | { state: 'missing'; help: string };
   pgStatus: 'none' | 'loading' | 'ready' | 'predicting' | 'error';
   pgLabel: string;
   pgTask: Task | null;
@@ -86,11 +86,13 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     exportError: null,
 
     async probeAdapter() {
+      // Loaded on demand: the backend module brings TF.js, which the page itself never needs.
+      const { describeAdapter, WEBGPU_HELP } = await import('../engine/backend');
       try {
         const report = await describeAdapter();
-        set({ adapter: report ? { state: 'ready', report } : { state: 'missing' } });
+        set({ adapter: report ? { state: 'ready', report } : { state: 'missing', help: WEBGPU_HELP } });
       } catch {
-        set({ adapter: { state: 'missing' } });
+        set({ adapter: { state: 'missing', help: WEBGPU_HELP } });
       }
     },
     setPlaygroundInput(patch) {

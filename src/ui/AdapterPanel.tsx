@@ -1,6 +1,5 @@
 import { fmtBytes } from '../state/selectors';
 import { useStudio } from '../state/store';
-import { WEBGPU_HELP } from '../engine/backend';
 
 /** Shows the GPU the studio will train on, or how to get WebGPU when the browser has none. */
 export function AdapterPanel() {
@@ -10,7 +9,7 @@ export function AdapterPanel() {
     return (
       <section className="panel warn" role="alert" aria-labelledby="gpu-missing">
         <h2 id="gpu-missing">WebGPU is not available</h2>
-        <p>{WEBGPU_HELP}</p>
+        <p>{adapter.help}</p>
         <p>You can still look at your data and past runs; training and the playground need WebGPU.</p>
       </section>
     );
