@@ -13,6 +13,8 @@ export interface SeriesSpec {
   color: string;
   width?: number;
   dash?: number[];
+  /** Draw the points (sparse series such as evaluations, where one point is no line). */
+  points?: boolean;
 }
 
 interface Props {
@@ -40,7 +42,7 @@ export function UPlotChart({ title, series, build, yLog = false, height = 180, t
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: yLog ? { distr: 3 } : {} },
       axes: [{ label: 'step', size: 36 }, { size: 56 }],
-      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: false } }))],
+      series: [{ label: 'step' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, dash: s.dash, spanGaps: true, points: { show: s.points ?? false, size: 6 } }))],
     };
     const u = new uPlot(opts, buildRef.current(useStudio.getState().history), el);
     plot.current = u;

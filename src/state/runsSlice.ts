@@ -60,6 +60,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
       const config = JSON.parse(await modelFiles.find((f) => f.name === 'config.json')!.text()) as HfConfig;
       const tokenizer = await data.loadTokenizer(modelFiles, r.modelLabel);
       set({ modelChoice: r.model, modelLabel: r.modelLabel, modelFiles, modelInfo: modelInfo(config), tokenizer, modelStatus: 'ready', maxLength: r.maxLength });
+      void get().refreshTokenStats();
       const checkpoint = await loadCheckpoint(id);
       const history = truncateHistory((await loadHistory(id)) ?? emptyHistory(), checkpoint?.step ?? 0);
       set({ config: resolveTrainConfig(r.config), logs: [] });

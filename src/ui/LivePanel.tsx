@@ -32,8 +32,8 @@ export function LivePanel() {
       )}
       <div className="charts" key={runId} data-state={runState}>
         <UPlotChart testId="chart-loss" title="Training loss (raw and smoothed)" build={trainLossData} series={[{ label: 'loss', color: '#93c5fd', width: 1 }, { label: 'smoothed', color: '#1d4ed8', width: 2 }]} />
-        <UPlotChart testId="chart-val-loss" title="Validation loss" build={(h) => evalSeries(h, ['loss'])} series={[{ label: 'validation loss', color: '#dc2626', width: 2 }]} />
-        <UPlotChart testId="chart-metrics" title="Validation metrics" build={(h) => evalSeries(h, metrics)} series={metrics.map((m, i) => ({ label: m, color: COLORS[i % COLORS.length], width: 2 }))} />
+        <UPlotChart testId="chart-val-loss" title="Validation loss" build={(h) => evalSeries(h, ['loss'])} series={[{ label: 'validation loss', color: '#dc2626', width: 2, points: true }]} />
+        <UPlotChart testId="chart-metrics" title="Validation metrics" build={(h) => evalSeries(h, metrics)} series={metrics.map((m, i) => ({ label: m, color: COLORS[i % COLORS.length], width: 2, points: true }))} />
         <UPlotChart testId="chart-lr" title="Learning rate" build={(h) => stepSeries(h, 'lr')} series={[{ label: 'lr', color: '#9333ea' }]} />
         <UPlotChart testId="chart-grad" title="Gradient norm (before clipping)" build={(h) => stepSeries(h, 'gradNorm')} series={[{ label: 'grad norm', color: '#ea580c' }]} />
         <UPlotChart testId="chart-tps" title="Throughput (tokens/s)" build={(h) => stepSeries(h, 'tokensPerSecond')} series={[{ label: 'tokens/s', color: '#0d9488' }]} />
