@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { findChrome, WEBGPU_ARGS } from './scripts/lib/chromium.ts';
@@ -13,9 +14,35 @@ const cspForBuildsOnly = {
   transformIndexHtml: (html: string) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/s, ''),
 };
 
+/** Vitest browser mode in headless Chromium with real WebGPU (SwiftShader where there is no GPU). */
+function gpuProject(name: string, include: string[], exclude: string[]): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    test: {
+      name,
+      include,
+      exclude,
+      testTimeout: 1_800_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({
+          launchOptions: isGpuRun ? { executablePath: findChrome(), args: WEBGPU_ARGS } : {},
+        }),
+        instances: [{ browser: 'chromium' as const }],
+      },
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [react(), cspForBuildsOnly],
   worker: { format: 'es' },
+  // Pre-bundled up front: a dependency discovered mid-test makes Vite reload the page under the test.
+  optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@huggingface/transformers'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
   test: {
     projects: [
@@ -51,25 +78,9 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      {
-        extends: true,
-        test: {
-          name: 'gpu',
-          include: ['tests/gpu/**/*.test.ts'],
-          testTimeout: 600_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-          browser: {
-            enabled: true,
-            headless: true,
-            screenshotFailures: false,
-            provider: playwright({
-              launchOptions: isGpuRun ? { executablePath: findChrome(), args: WEBGPU_ARGS } : {},
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
-        },
-      },
+      gpuProject('gpu', ['tests/gpu/**/*.test.ts'], ['tests/gpu/slow/**']),
+      // Real training runs that need minutes of GPU time: too slow for SwiftShader CI, run with `npm run test:slow`.
+      gpuProject('gpu-slow', ['tests/gpu/slow/**/*.test.ts'], []),
     ],
   },
 });
