@@ -33,14 +33,21 @@ export function checkOutput(quantity: string, ours: ArrayLike<number>, ref: Arra
   return { quantity, worst: diff / Math.max(scale, 1e-30), pass: diff <= 1e-5 * scale + 1e-6 };
 }
 
-/** Gradients: per tensor max|a-b| ≤ 1e-4·max|ref_t| + 1e-5·G, G = largest |ref| over all gradients. */
-export function checkGradients(ours: Map<string, ArrayLike<number>>, ref: Map<string, ArrayLike<number>>): QuantityCheck {
-  let G = 0;
-  for (const r of ref.values()) G = Math.max(G, maxAbs(r));
+/**
+ * Per-tensor check shared by gradients and final weights: each tensor passes when max|a-b| ≤ budget(max|ref_t|);
+ * `worst` is max|a-b| / max(max|ref_t|, floor), reported with the tensor's name.
+ */
+function checkTensors(
+  quantity: string,
+  ours: Map<string, ArrayLike<number>>,
+  ref: Map<string, ArrayLike<number>>,
+  rule: { budget: (scale: number) => number; floor: number; skip?: ReadonlySet<string>; requireAll: boolean },
+): QuantityCheck {
   let worst = 0;
   let where = '';
   const failures: string[] = [];
   for (const [name, r] of ref) {
+    if (rule.skip?.has(name)) continue;
     const o = ours.get(name);
     if (!o) {
       failures.push(`${name} missing`);
@@ -48,12 +55,19 @@ export function checkGradients(ours: Map<string, ArrayLike<number>>, ref: Map<st
     }
     const diff = maxAbsDiff(o, r);
     const scale = maxAbs(r);
-    const rel = diff / Math.max(scale, 1e-3 * G);
+    const rel = diff / Math.max(scale, rule.floor);
     if (rel > worst) [worst, where] = [rel, name];
-    if (!(diff <= 1e-4 * scale + 1e-5 * G)) failures.push(`${name} (max|Δ| ${diff.toExponential(2)}, max|ref| ${scale.toExponential(2)})`);
+    if (!(diff <= rule.budget(scale))) failures.push(`${name} (max|Δ| ${diff.toExponential(2)}, max|ref| ${scale.toExponential(2)})`);
   }
-  for (const name of ours.keys()) if (!ref.has(name)) failures.push(`${name} has no reference gradient`);
-  return { quantity: 'grads', worst, where, pass: failures.length === 0, ...(failures.length ? { detail: failures.join('; ') } : {}) };
+  if (rule.requireAll) for (const name of ours.keys()) if (!ref.has(name)) failures.push(`${name} has no reference`);
+  return { quantity, worst, where, pass: failures.length === 0, ...(failures.length ? { detail: failures.join('; ') } : {}) };
+}
+
+/** Gradients: per tensor max|a-b| ≤ 1e-4·max|ref_t| + 1e-5·G, G = largest |ref| over all gradients. */
+export function checkGradients(ours: Map<string, ArrayLike<number>>, ref: Map<string, ArrayLike<number>>): QuantityCheck {
+  let G = 0;
+  for (const r of ref.values()) G = Math.max(G, maxAbs(r));
+  return checkTensors('grads', ours, ref, { budget: (scale) => 1e-4 * scale + 1e-5 * G, floor: 1e-3 * G, requireAll: true });
 }
 
 /** Per-step series (trajectory loss, grad norm): relative tol per step. */
@@ -63,8 +77,7 @@ export function checkSeries(quantity: string, ours: number[], ref: number[], rel
   let detail = '';
   let pass = ours.length === ref.length;
   for (let i = 0; i < ref.length; i++) {
-    const e = Math.abs(ours[i] - ref[i]) / Math.max(Math.abs(ref[i]), 1e-30);
-    const err = ref[i] === 0 ? Math.abs(ours[i]) : e;
+    const err = ref[i] === 0 ? Math.abs(ours[i]) : Math.abs(ours[i] - ref[i]) / Math.abs(ref[i]);
     if (!(err <= worst)) [worst, where] = [Number.isNaN(err) ? Infinity : err, `step ${i + 1}`];
     if (!(err <= rel) && pass) {
       pass = false;
@@ -76,21 +89,5 @@ export function checkSeries(quantity: string, ours: number[], ref: number[], rel
 
 /** Final weights: per tensor max|a-b| ≤ 1e-4·max|ref_t|, skipping noise-driven tensors. */
 export function checkWeights(ours: Map<string, ArrayLike<number>>, ref: Map<string, ArrayLike<number>>, skip: ReadonlySet<string>): QuantityCheck {
-  let worst = 0;
-  let where = '';
-  const failures: string[] = [];
-  for (const [name, r] of ref) {
-    if (skip.has(name)) continue;
-    const o = ours.get(name);
-    if (!o) {
-      failures.push(`${name} missing`);
-      continue;
-    }
-    const diff = maxAbsDiff(o, r);
-    const scale = maxAbs(r);
-    const rel = diff / Math.max(scale, 1e-30);
-    if (rel > worst) [worst, where] = [rel, name];
-    if (!(diff <= 1e-4 * scale)) failures.push(name);
-  }
-  return { quantity: 'final_weights', worst, where, pass: failures.length === 0, ...(failures.length ? { detail: failures.join(', ') } : {}) };
+  return checkTensors('final_weights', ours, ref, { budget: (scale) => 1e-4 * scale, floor: 1e-30, skip, requireAll: false });
 }

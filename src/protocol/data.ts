@@ -3,12 +3,10 @@
  * every request carries an `id` that its events echo, so the client can match answers and cancel a run.
  */
 import type { ColumnMapping } from '../data/detect.ts';
-import type { FileReport } from '../data/pipeline.ts';
-import type { Row } from '../data/records.ts';
+import type { FileReport, ParseResult } from '../data/pipeline.ts';
 import type { SplitName } from '../data/split.ts';
 import type { Histogram, LengthSummary, MaxLengthSuggestion } from '../data/stats.ts';
-import type { TagScheme } from '../data/tags.ts';
-import type { RowError, Task } from '../data/types.ts';
+import type { Task } from '../data/types.ts';
 import type { FeatureSet } from '../tokenize/features.ts';
 import type { QaCoverage } from '../tokenize/stats.ts';
 
@@ -58,27 +56,12 @@ export type DataRequest =
       seqLen?: 'max_length' | 'longest';
     };
 
-export interface DataSummary {
-  task: Task | null;
-  columns: ColumnMapping;
-  available: string[];
-  sample: Row[];
-  files: FileReport[];
-  /** The first errors (file, 1-based line, field, reason); `errorCount` is exact. */
-  errors: RowError[];
-  errorCount: number;
-  /** Rows skipped because of errors; saved with the run. */
-  invalidRows: number;
-  /** Label vocabulary in id order (`id2label`). */
-  labels: string[];
-  labelCounts: Record<string, number>;
-  tagScheme?: TagScheme;
+/** What the worker reports after parsing: the parse result without the examples (they stay in the worker). */
+export interface DataSummary extends Omit<ParseResult, 'examples'> {
   /** Examples per split after any random split. */
   splits: Record<SplitName, number>;
   /** Text length in characters (questions + contexts for QA), before a tokenizer is chosen. */
   chars: LengthSummary & { histogram: Histogram };
-  /** Set when nothing can be trained from these files: the one message to show. */
-  error?: string;
 }
 
 export interface TokenStats {
