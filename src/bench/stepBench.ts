@@ -24,6 +24,7 @@ export interface BenchShape {
 }
 
 export const BENCH_SHAPES: Record<string, BenchShape> = {
+  tiny: { name: 'tiny', hidden: 32, layers: 2, heads: 2, intermediate: 64, vocab: 4000, batch: 16, seq: 32 },
   small: { name: 'small', hidden: 128, layers: 2, heads: 2, intermediate: 512, vocab: 8000, batch: 8, seq: 64 },
   base: { name: 'base', hidden: 768, layers: 12, heads: 12, intermediate: 3072, vocab: 30522, batch: 2, seq: 64 },
 };
@@ -138,4 +139,22 @@ export async function benchStep(shape: BenchShape, warmup: number, steps: number
   optimizer.dispose();
   model.dispose();
   return result;
+}
+
+/** Kernel names and counts of one training step (tf.profile), most frequent first. */
+export async function profileStep(shape: BenchShape): Promise<string> {
+  const model = randomModel(shape, 1);
+  const optimizer = new AdamW(model.params, weightDecayByName(model.specs, 0.01));
+  const batch = randomBatch(shape, 2);
+  const one = () => {
+    const { loss, gradNorm } = trainStep(model, optimizer, batch, { lr: 1e-4, maxGradNorm: 1, seed: 1 });
+    return tf.stack([loss, gradNorm]);
+  };
+  const w = one();
+  await w.data();
+  w.dispose();
+  const info = await tf.profile(() => one());
+  const counts = new Map<string, number>();
+  for (const k of info.kernels) counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join('\n');
 }

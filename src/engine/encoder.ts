@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { usesRobertaPositions, type EncoderConfig } from './config';
 import { activate, DropoutContext, layerNorm, linear, param, type Params } from './layers';
+import { embeddingLookup } from './kernels/embedding';
+import { maskedSoftmax } from './kernels/softmax';
 import { embeddingNames, layerNames } from './names';
 
 export interface EncoderInputs {
@@ -44,18 +46,16 @@ function embeddings(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, d
   const [B, T] = inputs.inputIds.shape;
   const n = embeddingNames(cfg);
   const flatIds = tf.reshape(inputs.inputIds, [B * T]);
-  let x = tf.gather(param(params, n.word), flatIds) as tf.Tensor2D; // [B*T, E]
-  if (usesRobertaPositions(cfg)) {
-    const pos = tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T]);
-    x = tf.add(x, tf.gather(param(params, n.position), pos));
-  } else {
-    // Positions 0..T-1 for every row: gather once and broadcast over the batch.
-    const pos = tf.slice(param(params, n.position), [0, 0], [T, cfg.embeddingSize]);
-    x = tf.reshape(tf.add(tf.reshape(x, [B, T, cfg.embeddingSize]), pos), [B * T, cfg.embeddingSize]);
-  }
+  const table = (name: string) => param(params, name) as tf.Tensor2D;
+  let x = embeddingLookup(table(n.word), flatIds as tf.Tensor1D); // [B*T, E]
+  // Positions: RoBERTa counts real tokens from padding_idx+1; the others use 0..T-1 in every row.
+  const pos = usesRobertaPositions(cfg)
+    ? tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T])
+    : tf.tile(tf.range(0, T, 1, 'int32'), [B]);
+  x = tf.add(x, embeddingLookup(table(n.position), pos as tf.Tensor1D));
   if (cfg.typeVocabSize > 0) {
     const types = inputs.tokenTypeIds ? tf.reshape(inputs.tokenTypeIds, [B * T]) : tf.zeros([B * T], 'int32');
-    x = tf.add(x, tf.gather(param(params, n.tokenType), types));
+    x = tf.add(x, embeddingLookup(table(n.tokenType), types as tf.Tensor1D));
   }
   x = layerNorm(x, params, n.norm, cfg.layerNormEps);
   x = drop.apply(x, cfg.hiddenDropout);
@@ -73,7 +73,7 @@ function attention(
   params: Params,
   i: number,
   x: tf.Tensor2D,
-  maskBias: tf.Tensor,
+  maskBias: tf.Tensor2D,
   shape: { B: number; T: number },
   drop: DropoutContext,
 ): { out: tf.Tensor2D; probs: tf.Tensor4D } {
@@ -85,14 +85,11 @@ function attention(
   let q = splitHeads(linear(x, params, names.query), B, T, N, D);
   const k = splitHeads(linear(x, params, names.key), B, T, N, D);
   const v = splitHeads(linear(x, params, names.value), B, T, N, D);
-  let scores: tf.Tensor;
-  if (cfg.modelType === 'distilbert') {
-    q = tf.mul(q, scale); // DistilBERT scales Q before the product
-    scores = tf.matMul(q, k, false, true);
-  } else {
-    scores = tf.mul(tf.matMul(q, k, false, true), scale);
-  }
-  const probs = tf.softmax(tf.add(tf.reshape(scores, [B, N, T, T]), maskBias)) as tf.Tensor4D;
+  // DistilBERT scales Q before the product, the others the scores (inside the softmax kernel).
+  const distil = cfg.modelType === 'distilbert';
+  if (distil) q = tf.mul(q, scale);
+  const scores = tf.reshape(tf.matMul(q, k, false, true), [B, N, T, T]) as tf.Tensor4D;
+  const probs = maskedSoftmax(scores, maskBias, distil ? 1 : scale);
   const dropped = drop.apply(probs, cfg.attentionDropout);
   const context = tf.matMul(tf.reshape(dropped, [B * N, T, T]), v); // [B*N, T, D]
   const merged = tf.reshape(tf.transpose(tf.reshape(context, [B, N, T, D]), [0, 2, 1, 3]), [B * T, cfg.hiddenSize]) as tf.Tensor2D;
@@ -110,8 +107,8 @@ function feedForward(cfg: EncoderConfig, params: Params, i: number, x: tf.Tensor
 export function encode(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, opts: EncoderOptions): EncoderOutputs {
   const [B, T] = inputs.inputIds.shape;
   const H = cfg.hiddenSize;
-  // [B, 1, 1, T]: 0 for real keys, MASKED for padding keys; padded query rows are still computed, as in HF.
-  const maskBias = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED), [B, 1, 1, T]);
+  // [B, T]: 0 for real keys, MASKED for padding keys; padded query rows are still computed, as in HF.
+  const maskBias = tf.mul(tf.sub(1, tf.cast(inputs.attentionMask, 'float32')), MASKED) as tf.Tensor2D;
   let x = embeddings(cfg, params, inputs, opts.dropout);
   const hiddenStates: tf.Tensor3D[] = [];
   const attentions: tf.Tensor4D[] = [];

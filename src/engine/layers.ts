@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from './config';
 import { dropout } from './kernels/dropout';
+import { layerNorm as layerNormOp } from './kernels/layerNorm';
+import { linearOp } from './kernels/linear';
 
 export type Params = ReadonlyMap<string, tf.Tensor>;
 
@@ -15,16 +17,12 @@ export function param(params: Params, name: string): tf.Tensor {
 export function linear(x: tf.Tensor2D, params: Params, name: string): tf.Tensor2D {
   const w = param(params, `${name}.weight`) as tf.Tensor2D;
   const b = param(params, `${name}.bias`);
-  return tf.add(tf.matMul(x, w, false, true), b);
+  return linearOp(x, w, b);
 }
 
-/** Biased variance, as torch.nn.LayerNorm. x [F, H]. */
+/** Biased variance, as torch.nn.LayerNorm. x [F, H]. Fused kernels on webgpu (kernels/layerNorm.ts). */
 export function layerNorm(x: tf.Tensor2D, params: Params, name: string, eps: number): tf.Tensor2D {
-  const mean = tf.mean(x, -1, true);
-  const centered = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centered), -1, true);
-  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(normed, param(params, `${name}.weight`)), param(params, `${name}.bias`));
+  return layerNormOp(x, param(params, `${name}.weight`), param(params, `${name}.bias`), eps);
 }
 
 const SQRT1_2 = Math.SQRT1_2;

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { adamwScalars, adamwUpdate } from '../engine/kernels/adamw';
+import { sumOfSquares } from '../engine/kernels/sumSquares';
 
 export interface AdamWConfig {
   beta1: number;
@@ -67,6 +68,20 @@ export class AdamW {
     return this.slots;
   }
 
+  /** Puts a checkpoint's step count and moments back (exact resume); parameters absent from it keep zero moments. */
+  loadState(step: number, moments: ReadonlyMap<string, { m: Float32Array; v: Float32Array }>): void {
+    this.step = step;
+    for (const [name, saved] of moments) {
+      const p = this.params.get(name);
+      if (!p) throw new Error(`AdamW state: moments for unknown parameter ${name}`);
+      const { m, v } = this.slot(name, p);
+      tf.tidy(() => {
+        m.assign(tf.tensor(saved.m, p.shape, 'float32'));
+        v.assign(tf.tensor(saved.v, p.shape, 'float32'));
+      });
+    }
+  }
+
   dispose(): void {
     for (const s of this.slots.values()) {
       s.m.dispose();
@@ -86,23 +101,9 @@ export function clipByGlobalNorm(
 ): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
   const names = [...grads.keys()];
   const [norm, ...clipped] = tf.tidy(() => {
-    const total = tf.sqrt(sumScalars(names.map((n) => tf.sum(tf.square(grads.get(n)!)))));
+    const total = tf.sqrt(sumOfSquares(names.map((n) => grads.get(n)!)));
     const coef = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
     return [total, ...names.map((n) => tf.mul(grads.get(n)!, coef))];
   });
   return { grads: new Map(names.map((n, i) => [n, clipped[i]])), norm: norm as tf.Scalar };
-}
-
-/**
- * Adds many scalars pairwise. Not tf.addN: TF.js 4.22 WebGPU binds one storage buffer per input, and past
- * the adapter's maxStorageBuffersPerShaderStage the pipeline is invalid and the sum silently reads as 0.
- */
-function sumScalars(xs: tf.Tensor[]): tf.Tensor {
-  let level = xs;
-  while (level.length > 1) {
-    const next: tf.Tensor[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? tf.add(level[i], level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0] ?? tf.scalar(0);
 }

@@ -1,0 +1,56 @@
+/**
+ * Σ over many tensors of Σ x² (the squared global norm clip_grad_norm_ needs), barrier-free:
+ * each tensor is folded to ⌈n/CHUNK⌉ partial sums (invocation t adds elements t, t+P, t+2P, …, so
+ * neighbouring invocations read neighbouring addresses), the partials are concatenated and folded again
+ * until one value is left. Replaces one Square and one shared-memory Sum per parameter (see program.ts).
+ * Other backends: Σ tf.sum(tf.square(x)).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+
+const KERNEL = 'StudioFoldSum';
+/** Elements per partial sum. */
+const CHUNK = 256;
+
+const foldSpec = (parts: number): ProgramSpec => ({
+  key: 'studio_fold_sum',
+  inputs: ['X'],
+  uniforms: 'total : i32, parts : i32, square : i32,',
+  outputSize: parts,
+  threads: parts,
+  main: `
+    fn main(index : i32) {
+      if (index < uniforms.parts) {
+        var s = 0.0;
+        for (var i = index; i < uniforms.total; i += uniforms.parts) {
+          let v = X[i];
+          s += select(v, v * v, uniforms.square != 0);
+        }
+        result[index] = s;
+      }
+    }`,
+});
+
+function foldKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
+  const x = inputs.x!;
+  const total = tf.util.sizeFromShape(x.shape);
+  const parts = Math.ceil(total / CHUNK);
+  return run(backend, foldSpec(parts), [x], ints(total, parts, attrs.square ? 1 : 0), [parts]);
+}
+
+function fold(x: tf.Tensor, square: boolean): tf.Tensor1D {
+  return runKernel(KERNEL, { x }, { square })[0] as tf.Tensor1D;
+}
+
+/** Σ_i Σ xs[i]² as a float32 scalar. */
+export function sumOfSquares(xs: readonly tf.Tensor[]): tf.Scalar {
+  return tf.tidy(() => {
+    if (xs.length === 0) return tf.scalar(0);
+    if (tf.getBackend() !== 'webgpu') return tf.addN(xs.map((x) => tf.sum(tf.square(x)))) as tf.Scalar;
+    registerWebGpuKernel(KERNEL, foldKernel);
+    let partials: tf.Tensor1D = tf.concat(xs.map((x) => fold(x, true)));
+    while (partials.size > 1) partials = fold(partials, false);
+    return tf.reshape(partials, []) as tf.Scalar;
+  });
+}
