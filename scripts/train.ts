@@ -180,7 +180,7 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
         code = 1;
         if (e.checkpointStep === null) resolveRun();
       }
-      if (e.type === 'exported') {
+      if (e.type === 'exported' && e.kind === 'best') {
         const dir = join(out, 'checkpoint');
         mkdirSync(dir, { recursive: true });
         for (const [name, b64] of Object.entries(e.files as unknown as Record<string, string>)) writeFileSync(join(dir, name), Buffer.from(b64, 'base64'));

@@ -50,7 +50,7 @@ export async function startTraining(base: string, relay: Relay): Promise<void> {
   let nextRequest = 1;
   worker.onmessage = (m: MessageEvent<TrainEvent>) => {
     const e = m.data;
-    if (e.type === 'exported') {
+    if (e.type === 'exported' && e.kind === 'best') {
       // Uint8Arrays do not survive page.exposeFunction: send base64.
       const files: Record<string, string> = {};
       for (const [k, v] of Object.entries(e.files)) files[k] = toBase64(v);
@@ -59,7 +59,7 @@ export async function startTraining(base: string, relay: Relay): Promise<void> {
     }
     relay(e);
     if (e.type === 'done' || (e.type === 'error' && e.kind !== 'invalid_config' && e.kind !== 'load_failed' && e.kind !== 'invalid_data')) {
-      const cmd: TrainCommand = { type: 'export', requestId: nextRequest++ };
+      const cmd: TrainCommand = { type: 'export', requestId: nextRequest++, kind: 'best' };
       worker.postMessage(cmd);
     }
   };

@@ -3,7 +3,7 @@
  * expect an answer (`predict`, `export`) get a promise. The worker module is looked up with a glob so the
  * page builds (and says so) while the trainer is not there yet.
  */
-import { trainTransferList, type TrainCommand, type TrainEvent } from '../protocol/train';
+import { trainTransferList, type CheckpointKind, type TrainCommand, type TrainEvent } from '../protocol/train';
 
 const modules = import.meta.glob<{ default: new (opts?: { name?: string }) => Worker }>('../train/train.worker.ts', { query: '?worker' });
 
@@ -44,11 +44,12 @@ export class TrainClient {
     this.worker.postMessage(cmd, trainTransferList(cmd));
   }
 
-  exportCheckpoint(): Promise<Exported> {
+  /** 'best': Hugging Face files of the best weights; 'last': the resume state of the last evaluation. */
+  exportCheckpoint<K extends CheckpointKind>(kind: K): Promise<Extract<Exported, { kind: K }>> {
     const requestId = this.nextRequest++;
     return new Promise((resolve) => {
       this.waiting.set(requestId, resolve as (e: Exported | Predicted) => void);
-      this.send({ type: 'export', requestId });
+      this.send({ type: 'export', requestId, kind });
     });
   }
 

@@ -1,7 +1,7 @@
 /** What is saved about a run, so a reload can list it, chart it, export it and resume it. */
 import type { Task } from '../data/types';
 import type { ColumnMapping, DataFile, SplitName } from '../protocol/data';
-import type { Prediction, SplitResult } from '../protocol/train';
+import type { Prediction, ResumeState, SplitResult } from '../protocol/train';
 import type { TrainConfigInput } from '../train/config';
 import type { History } from '../charts/history';
 import { get, getAll, put, remove } from './db';
@@ -31,7 +31,10 @@ export interface RunRecord {
   config: TrainConfigInput;
   presetId: string | null;
   totalSteps: number;
-  /** Steps already done when this attempt started (resume offsets the worker's step numbers by it). */
+  /**
+   * Steps already done when this attempt started, for a resume from best weights only (records saved before
+   * resume states existed): the worker's step numbers are offset by it. 0 after an exact resume.
+   */
   stepOffset: number;
   lastStep: number;
   bestStep: number | null;
@@ -44,10 +47,14 @@ export interface RunRecord {
   error: string | null;
 }
 
+/** The best weights in Hugging Face format: what Export downloads. */
 export interface CheckpointRecord {
   step: number;
   files: Record<string, Uint8Array>;
 }
+
+/** Resume states live beside the checkpoints, under their own key (no schema change of the database). */
+const resumeKey = (id: string) => `${id}#resume`;
 
 export const saveRun = (r: RunRecord) => put('runs', r.id, r);
 export const loadRuns = async () => (await getAll<RunRecord>('runs')).sort((a, b) => b.createdAt - a.createdAt);
@@ -55,11 +62,14 @@ export const saveHistory = (id: string, h: History) => put('history', id, h);
 export const loadHistory = (id: string) => get<History>('history', id);
 export const saveCheckpoint = (id: string, c: CheckpointRecord) => put('checkpoints', id, c);
 export const loadCheckpoint = (id: string) => get<CheckpointRecord>('checkpoints', id);
+/** The last evaluation's weights, AdamW state and data position: what a reload resumes from exactly. */
+export const saveResumeState = (id: string, r: ResumeState) => put('checkpoints', resumeKey(id), r);
+export const loadResumeState = (id: string) => get<ResumeState>('checkpoints', resumeKey(id));
 export const saveDataset = (id: string, files: DataFile[]) => put('datasets', id, files);
 export const loadDataset = (id: string) => get<DataFile[]>('datasets', id);
 export const saveModelFiles = (key: string, files: File[]) => put('models', key, files);
 export const loadModelFiles = (key: string) => get<File[]>('models', key);
 
 export async function deleteRun(id: string): Promise<void> {
-  await Promise.all([remove('runs', id), remove('history', id), remove('checkpoints', id)]);
+  await Promise.all([remove('runs', id), remove('history', id), remove('checkpoints', id), remove('checkpoints', resumeKey(id))]);
 }

@@ -29,17 +29,60 @@ export interface TrainData {
   test?: EvalSplitData;
 }
 
+/** AdamW's state: its step count and both moments of every parameter it has updated (same layout as the parameter). */
+export interface OptimizerState {
+  step: number;
+  moments: Record<string, { m: Float32Array; v: Float32Array }>;
+}
+
+/**
+ * Everything a run needs to continue exactly where it stopped, taken at an evaluation. The shuffle order is a
+ * function of (seed, epoch) and dropout of (seed, step), so the data position plus the seed is the whole RNG state.
+ */
+export interface ResumeState {
+  /** Optimizer steps done; the resumed run's first step is step + 1. */
+  step: number;
+  /** Steps of the whole run: the LR schedule is a function of it, so the resumed plan must have the same. */
+  totalSteps: number;
+  /** Where the next batch comes from: epoch and batch index within it. */
+  epoch: number;
+  batch: number;
+  seed: number;
+  /** The metric of the evaluation that took it. */
+  metric: string;
+  value: number;
+  /** Every model variable (parameters and LoRA factors) after `step`. */
+  weights: Record<string, Float32Array>;
+  optimizer: OptimizerState;
+  /** The best checkpoint so far; `weights` null when it is the one above (best at this very step). */
+  best: { step: number; metric: string; value: number; weights: Record<string, Float32Array> | null } | null;
+  /** Evaluations since the metric last improved by more than minDelta (early stopping). */
+  sinceImprovement: number;
+  /** Training losses summed since the last step event (a float32 GPU sum), and how many steps they cover. */
+  pendingLoss: { sum: number; steps: number };
+}
+
+export type CheckpointKind = 'best' | 'last';
+
 // ─── main → worker ──────────────────────────────────────────────────────────────────────────────────
 export type TrainCommand =
-  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput }
+  /**
+   * `resume` continues a run from a state the worker exported (`export` kind 'last'), with the same config and
+   * data. `resumable` keeps such a state at each evaluation (reads the AdamW moments back then): the studio
+   * asks for it, the CLI does not.
+   */
+  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Ends the run after the current step; the best checkpoint is kept and the final evaluations still run. */
   | { type: 'stop' }
   /** Scores features with the current weights (the best ones once training is done). */
   | { type: 'predict'; requestId: number; data: EvalSplitData }
-  /** Asks for the checkpoint files (best weights, LoRA merged) in Hugging Face format. */
-  | { type: 'export'; requestId: number };
+  /**
+   * 'best': the checkpoint files (best weights, else the current ones; LoRA merged) in Hugging Face format.
+   * 'last': the resume state of the last evaluation (weights, optimizer, data position), for exact resume.
+   */
+  | { type: 'export'; requestId: number; kind: CheckpointKind };
 
 // ─── worker → main ──────────────────────────────────────────────────────────────────────────────────
 export type RunState = 'loading' | 'training' | 'paused' | 'evaluating' | 'finished' | 'failed';
@@ -87,7 +130,7 @@ export type TrainEvent =
       elapsedMs: number;
     }
   | { type: 'eval'; step: number; epoch: number; split: 'validation' | 'test'; result: SplitResult; isBest: boolean }
-  | { type: 'checkpoint'; step: number; kind: 'best' | 'last'; metric: string; value: number }
+  | { type: 'checkpoint'; step: number; kind: CheckpointKind; metric: string; value: number }
   | {
       type: 'done';
       reason: 'completed' | 'stopped' | 'early_stopping';
@@ -111,26 +154,39 @@ export type TrainEvent =
       checkpointStep: number | null;
     }
   | { type: 'prediction'; requestId: number; predictions: Prediction[]; result: SplitResult | null }
-  | { type: 'exported'; requestId: number; step: number | null; files: Record<string, Uint8Array> };
+  | { type: 'exported'; requestId: number; kind: 'best'; step: number | null; files: Record<string, Uint8Array> }
+  /** `resume` is null before the first evaluation. */
+  | { type: 'exported'; requestId: number; kind: 'last'; step: number | null; resume: ResumeState | null };
 
 export function featureBuffers(f: FeatureSet): ArrayBuffer[] {
   const arrays = [f.inputIds, f.attentionMask, f.tokenTypeIds, f.labels, f.startPositions, f.endPositions, f.exampleIndex, f.offsets];
   return arrays.filter((a): a is Int32Array => a !== null).map((a) => a.buffer as ArrayBuffer);
 }
 
+/** Every array of a resume state (weights, moments, best weights). */
+export function resumeBuffers(r: ResumeState): ArrayBuffer[] {
+  const arrays = [...Object.values(r.weights), ...Object.values(r.optimizer.moments).flatMap((s) => [s.m, s.v]), ...Object.values(r.best?.weights ?? {})];
+  return arrays.map((a) => a.buffer as ArrayBuffer);
+}
+
 /** Buffers to transfer with a command (each once). */
 export function trainTransferList(cmd: TrainCommand): ArrayBuffer[] {
   const sets: FeatureSet[] = [];
+  const extra: ArrayBuffer[] = [];
   if (cmd.type === 'start') {
     sets.push(cmd.data.train);
     if (cmd.data.validation) sets.push(cmd.data.validation.features);
     if (cmd.data.test) sets.push(cmd.data.test.features);
+    if (cmd.resume) extra.push(...resumeBuffers(cmd.resume));
   } else if (cmd.type === 'predict') sets.push(cmd.data.features);
-  return [...new Set(sets.flatMap(featureBuffers))];
+  return [...new Set([...sets.flatMap(featureBuffers), ...extra])];
 }
 
-/** Buffers to transfer with an event. */
+/**
+ * Buffers to transfer with an event. A resume state is copied, not transferred: its arrays are the trainer's
+ * own snapshot, which it still needs (fallback after a failure, the next export).
+ */
 export function eventTransferList(ev: TrainEvent): ArrayBuffer[] {
-  if (ev.type !== 'exported') return [];
+  if (ev.type !== 'exported' || ev.kind !== 'best') return [];
   return [...new Set(Object.values(ev.files).map((b) => b.buffer as ArrayBuffer))];
 }

@@ -3,7 +3,7 @@ import { emptyHistory, truncateHistory } from '../charts/history';
 import * as data from '../client/dataClient';
 import type { HfConfig } from '../engine/config';
 import { modelInfo } from '../estimate/memory';
-import { deleteRun, loadCheckpoint, loadDataset, loadHistory, loadRuns, saveRun, type RunRecord } from '../persist/runs';
+import { deleteRun, loadCheckpoint, loadDataset, loadHistory, loadResumeState, loadRuns, saveRun, type RunRecord } from '../persist/runs';
 import { resolveTrainConfig } from '../train/config';
 import { launch } from './trainRun';
 import type { Slice } from './types';
@@ -14,7 +14,7 @@ export interface RunsSlice {
   refreshRuns(): Promise<void>;
   /** Shows a saved run's charts and results (read only). */
   openRun(id: string): Promise<void>;
-  /** Restores the run's data and model and continues it from its last checkpoint. */
+  /** Restores the run's data and model and continues it from its last resume state (else its best weights). */
   resumeSavedRun(id: string): Promise<void>;
   deleteSavedRun(id: string): Promise<void>;
   /** On page load: a run that was training when the tab went away is resumed. */
@@ -61,11 +61,17 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
       const tokenizer = await data.loadTokenizer(modelFiles, r.modelLabel);
       set({ modelChoice: r.model, modelLabel: r.modelLabel, modelFiles, modelInfo: modelInfo(config), tokenizer, modelStatus: 'ready', maxLength: r.maxLength });
       void get().refreshTokenStats();
-      const checkpoint = await loadCheckpoint(id);
-      const history = truncateHistory((await loadHistory(id)) ?? emptyHistory(), checkpoint?.step ?? 0);
+      const [checkpoint, resume] = await Promise.all([loadCheckpoint(id), loadResumeState(id)]);
+      const from = resume?.step ?? checkpoint?.step ?? 0;
+      const history = truncateHistory((await loadHistory(id)) ?? emptyHistory(), from);
       set({ config: resolveTrainConfig(r.config), logs: [] });
-      await launch(r, modelFiles, history, checkpoint);
-      set((s) => ({ logs: [...s.logs, checkpoint ? `Resumed from the checkpoint at step ${checkpoint.step}.` : 'No checkpoint was saved: restarted from the beginning.'] }));
+      await launch(r, modelFiles, history, checkpoint, resume);
+      const note = resume
+        ? `Resumed from the checkpoint at step ${from}.`
+        : checkpoint
+          ? `Resumed from the best weights at step ${from} (no optimizer state was saved: the schedule restarts for the steps left).`
+          : 'No checkpoint was saved: restarted from the beginning.';
+      set((s) => ({ logs: [...s.logs, note] }));
     } catch (e) {
       r.status = 'failed';
       r.error = `Could not resume: ${(e as Error).message}`;

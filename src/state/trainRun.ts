@@ -1,13 +1,14 @@
 /**
  * A run's life on the page: encode the splits in the data worker, hand them to the train worker, turn its
- * events into store updates, save history and checkpoints as they come, and restart a saved run from its
- * last checkpoint after a reload. Everything here is I/O and bookkeeping; the computing is in the workers.
+ * events into store updates, save history, checkpoints and resume states as they come, and continue a saved
+ * run exactly where its last evaluation left it after a reload. Everything here is I/O and bookkeeping; the
+ * computing is in the workers.
  */
 import { appendEval, appendStep, emptyHistory, type History } from '../charts/history';
 import * as data from '../client/dataClient';
 import { TrainClient } from '../client/trainClient';
-import { saveCheckpoint, saveDataset, saveHistory, saveRun, type CheckpointRecord, type RunRecord } from '../persist/runs';
-import type { EvalSplitData, TrainEvent } from '../protocol/train';
+import { saveCheckpoint, saveDataset, saveHistory, saveResumeState, saveRun, type CheckpointRecord, type RunRecord } from '../persist/runs';
+import type { CheckpointKind, EvalSplitData, ResumeState, TrainEvent } from '../protocol/train';
 import { resumeConfig } from './resumeConfig';
 import { useStudio, type Studio } from './store';
 
@@ -76,13 +77,18 @@ export async function startTraining(): Promise<void> {
     final: null,
     error: null,
   };
-  await launch(r, s.modelFiles!, emptyHistory(), null);
+  await launch(r, s.modelFiles!, emptyHistory(), null, null);
 }
 
-/** Encodes, starts the worker and sends `start`. `checkpoint` continues a saved run from its weights. */
-export async function launch(r: RunRecord, modelFiles: File[], history: History, checkpoint: CheckpointRecord | null): Promise<void> {
+/**
+ * Encodes, starts the worker and sends `start`. `resume` continues a saved run exactly (weights, optimizer,
+ * schedule and data position); without it, `checkpoint` restarts the steps left from the best weights (runs
+ * saved before resume states existed); `checkpoint` is also what Export downloads until a new best comes.
+ */
+export async function launch(r: RunRecord, modelFiles: File[], history: History, checkpoint: CheckpointRecord | null, resume: ResumeState | null): Promise<void> {
   record = r;
-  const offset = checkpoint?.step ?? 0;
+  const fromBest = resume ? null : checkpoint;
+  const offset = fromBest?.step ?? 0;
   r.stepOffset = offset;
   elapsedBase = history.elapsedMs.at(-1) ?? 0;
   set({
@@ -105,9 +111,12 @@ export async function launch(r: RunRecord, modelFiles: File[], history: History,
     set({ prepareMessage: 'Starting the trainer…' });
     client?.terminate();
     client = await TrainClient.create(onEvent);
-    const files = checkpoint ? mergeCheckpoint(modelFiles, checkpoint) : modelFiles;
-    const config = checkpoint ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
-    client.send({ type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test }, config });
+    const files = fromBest ? mergeCheckpoint(modelFiles, fromBest) : modelFiles;
+    const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
+    client.send({
+      type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test }, config,
+      resumable: true, ...(resume ? { resume } : {}),
+    });
     r.status = 'running';
     await persist(true);
   } catch (e) {
@@ -148,13 +157,23 @@ async function persist(now = false): Promise<void> {
   } else saveTimer ??= setTimeout(() => void write(), 2000);
 }
 
-/** Asks the worker for its checkpoint and stores it (one export at a time). */
-function saveWorkerCheckpoint(): Promise<void> {
+/**
+ * Asks the worker for a checkpoint and stores it, one export at a time: 'best' is what Export downloads, 'last'
+ * the resume state. An attempt restarted from best weights (stepOffset > 0) numbers its steps from the restart,
+ * so its states do not describe the saved run and are not kept.
+ */
+function saveWorkerCheckpoint(kind: CheckpointKind): Promise<void> {
   if (!client || !record) return Promise.resolve();
   const c = client;
   const r = record;
+  if (kind === 'last' && r.stepOffset > 0) return exporting ?? Promise.resolve();
   exporting = (exporting ?? Promise.resolve()).then(async () => {
-    const ev = await c.exportCheckpoint();
+    if (kind === 'last') {
+      const ev = await c.exportCheckpoint('last');
+      if (ev.resume) await saveResumeState(r.id, ev.resume).catch(() => undefined);
+      return;
+    }
+    const ev = await c.exportCheckpoint('best');
     const step = (ev.step ?? 0) + r.stepOffset;
     await saveCheckpoint(r.id, { step, files: ev.files }).catch(() => undefined);
     r.checkpointStep = step;
@@ -209,7 +228,7 @@ function onEvent(e: TrainEvent): void {
         r.bestMetric = { name: e.metric, value: e.value };
         set({ bestStep: r.bestStep, bestMetric: r.bestMetric });
       }
-      void saveWorkerCheckpoint();
+      void saveWorkerCheckpoint(e.kind);
       return;
     case 'done':
       r.final = { validation: e.validation, test: e.test, predictions: e.predictions };
@@ -221,7 +240,7 @@ function onEvent(e: TrainEvent): void {
         lastTest: e.test ? { step: e.step + off, split: 'test', result: e.test } : get().lastTest,
       });
       void data.examples('validation').then((resultExamples) => set({ resultExamples }), () => undefined);
-      void saveWorkerCheckpoint().then(() => {
+      void saveWorkerCheckpoint('best').then(() => {
         r.status = e.reason === 'stopped' ? 'stopped' : 'finished';
         set({ runState: 'finished' });
         return persist(true);

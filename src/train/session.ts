@@ -8,7 +8,7 @@ import { describeLoadReport, loadModel } from '../engine/checkpoint';
 import type { HeadKind, ProblemType } from '../engine/config';
 import type { BertFamilyModel } from '../engine/model';
 import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
-import type { ModelRef, TrainCommand, TrainEvent } from '../protocol/train';
+import type { CheckpointKind, ModelRef, TrainCommand, TrainEvent } from '../protocol/train';
 import { FeatureBatches, labelKindOf } from './batches';
 import { checkpointFiles } from './checkpoints';
 import { resolveTrainConfig, type TrainConfig } from './config';
@@ -60,7 +60,7 @@ export class TrainSession {
       case 'predict':
         return this.predict(cmd);
       case 'export':
-        return this.export(cmd.requestId);
+        return this.export(cmd.requestId, cmd.kind);
     }
   }
 
@@ -100,6 +100,8 @@ export class TrainSession {
       ...(data.validation ? { validation: data.validation } : {}),
       ...(data.test ? { test: data.test } : {}),
       loadReport,
+      ...(cmd.resume ? { resume: cmd.resume } : {}),
+      keepResumeState: cmd.resumable ?? false,
       onEvent: this.emit,
     });
     await this.trainer.run();
@@ -115,11 +117,16 @@ export class TrainSession {
     }
   }
 
-  private async export(requestId: number): Promise<void> {
+  private async export(requestId: number, kind: CheckpointKind): Promise<void> {
     if (!this.model || !this.trainer) return this.fail('invalid_config', 'nothing to export: start a run first');
+    if (kind === 'last') {
+      const resume = this.trainer.resumeState();
+      this.emit({ type: 'exported', requestId, kind, step: resume?.step ?? null, resume });
+      return;
+    }
     const { step, values } = await this.trainer.exportValues();
     const files = await checkpointFiles(this.model, values, { labels: this.labels, source: this.source ?? undefined });
-    this.emit({ type: 'exported', requestId, step, files });
+    this.emit({ type: 'exported', requestId, kind, step, files });
   }
 
   private fail(kind: Extract<TrainEvent, { type: 'error' }>['kind'], message: string): void {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/types';
 import type { BertFamilyModel } from '../engine/model';
-import type { EvalSplitData, Prediction, SplitResult, TrainEvent } from '../protocol/train';
+import type { EvalSplitData, Prediction, ResumeState, SplitResult, TrainEvent } from '../protocol/train';
 import type { FeatureSet } from '../tokenize/features';
 import { disposeBatch, toTensors, type BatchSource } from './batches';
 import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
@@ -14,6 +14,7 @@ import type { TrainConfig } from './config';
 import { evaluateSplit } from './evaluate';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { countParameters, makePlan, prepareModel, type RunPlan } from './plan';
+import { applyResumeState, captureResumeState } from './resume';
 import { lrAtStep } from './schedule';
 import { trainStep } from './step';
 
@@ -28,6 +29,10 @@ export interface TrainerInit {
   validation?: EvalSplitData;
   test?: EvalSplitData;
   loadReport?: string[];
+  /** Continue a run from this state (exact resume: same config and data as the run that saved it). */
+  resume?: ResumeState;
+  /** Keep a resume state at each evaluation (reads the AdamW moments back then), for `resumeState()`. */
+  keepResumeState?: boolean;
   onEvent: (e: TrainEvent) => void;
 }
 
@@ -61,6 +66,13 @@ export class Trainer {
   private pausePromise: Promise<void> | null = null;
   private stopRequested = false;
   private plan: RunPlan | null = null;
+  /** The next batch to draw: epoch and batch index within it. */
+  private position = { epoch: 0, batch: 0 };
+  private sinceImprovement = 0;
+  /** Losses summed since the last step event (GPU scalar) and how many steps they cover. */
+  private lossSum: tf.Scalar | null = null;
+  private sinceLog = 0;
+  private resumePoint: ResumeState | null = null;
 
   constructor(private readonly init: TrainerInit) {}
 
@@ -99,8 +111,9 @@ export class Trainer {
     });
     const watch = new GpuWatch();
     try {
+      if (this.init.resume) this.restore(this.init.resume, plan);
       // Step 0 is the first "last good" checkpoint: a failure before any evaluation falls back to it.
-      this.last = { step: 0, metric: 'loss', value: NaN, values: await captureWeights(model) };
+      else this.last = { step: 0, metric: 'loss', value: NaN, values: await captureWeights(model) };
       onEvent({ type: 'state', state: 'training' });
       const reason = await this.loop(plan, watch);
       await this.finish(reason);
@@ -117,25 +130,41 @@ export class Trainer {
       onEvent({ type: 'state', state: 'failed' });
       return 'failed';
     } finally {
+      this.lossSum?.dispose();
+      this.lossSum = null;
       watch.dispose();
       plan.loss.dispose();
       plan.optimizer.dispose();
     }
   }
 
+  /** Weights, moments, position and best checkpoint of a saved run, into this fresh model and optimizer. */
+  private restore(r: ResumeState, plan: RunPlan): void {
+    const { config } = this.init;
+    const expected = { totalSteps: plan.totalSteps, updatesPerEpoch: plan.updatesPerEpoch, seed: config.seed, accumulation: config.gradientAccumulationSteps };
+    const restored = applyResumeState(r, this.init.model, plan.optimizer, expected);
+    this.step = r.step;
+    this.position = { epoch: r.epoch, batch: r.batch };
+    this.last = restored.last;
+    this.best = restored.best;
+    this.sinceImprovement = r.sinceImprovement;
+    this.lossSum = restored.pendingLoss;
+    this.sinceLog = r.pendingLoss.steps;
+    if (this.init.keepResumeState) this.resumePoint = r;
+  }
+
   private async loop(plan: RunPlan, watch: GpuWatch): Promise<Exclude<RunOutcome, 'failed'>> {
     const { model, config, train } = this.init;
     const ga = config.gradientAccumulationSteps;
-    let lossSum: tf.Scalar | null = null;
     let lastNorm: tf.Scalar | null = null;
-    let sinceLog = 0;
     let tokens = 0;
     let logClock = performance.now();
     const started = logClock;
-    let sinceImprovement = 0;
-    for (let epoch = 0; epoch < plan.epochs; epoch++) {
-      const groups = Math.max(1, Math.floor(train.batchesPerEpoch / ga));
-      for (let g = 0; g < groups && this.step < plan.totalSteps; g++) {
+    // Equal to plan.updatesPerEpoch; a resumed run starts mid-epoch at its saved position.
+    const groups = Math.max(1, Math.floor(train.batchesPerEpoch / ga));
+    const from = this.position;
+    for (let epoch = from.epoch; epoch < plan.epochs; epoch++) {
+      for (let g = epoch === from.epoch ? from.batch / ga : 0; g < groups && this.step < plan.totalSteps; g++) {
         await yieldToEventLoop();
         if (this.pausePromise) await this.pausePromise;
         if (this.stopRequested) return 'stopped';
@@ -158,10 +187,11 @@ export class Trainer {
           batches.forEach(disposeBatch);
         }
         this.step += 1;
-        sinceLog += 1;
+        this.position = g + 1 < groups ? { epoch, batch: (g + 1) * ga } : { epoch: epoch + 1, batch: 0 };
+        this.sinceLog += 1;
         tokens += hosts.reduce((n, h) => n + h.tokens, 0);
-        const prev: tf.Scalar | null = lossSum;
-        lossSum = prev ? (tf.add(prev, result.loss) as tf.Scalar) : result.loss;
+        const prev: tf.Scalar | null = this.lossSum;
+        const lossSum = (this.lossSum = prev ? (tf.add(prev, result.loss) as tf.Scalar) : result.loss);
         if (prev) tf.dispose([prev, result.loss]);
         lastNorm?.dispose();
         lastNorm = result.gradNorm;
@@ -169,32 +199,35 @@ export class Trainer {
         if (this.step % config.loggingSteps === 0 || this.step === plan.totalSteps) {
           const [sum, norm] = await Promise.all([lossSum.data(), lastNorm.data()]);
           tf.dispose([lossSum, lastNorm]);
-          lossSum = lastNorm = null;
-          const loss = sum[0] / sinceLog;
+          this.lossSum = lastNorm = null;
+          const loss = sum[0] / this.sinceLog;
           if (!Number.isFinite(loss) || !Number.isFinite(norm[0])) {
             throw new TrainError('nan_loss', `Training diverged at step ${this.step}: loss is ${loss}, gradient norm ${norm[0]} (learning rate ${lr}).`, NAN_HINT);
           }
           const now = performance.now();
           this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss, lr, gradNorm: norm[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started });
-          sinceLog = 0;
+          this.sinceLog = 0;
           tokens = 0;
           logClock = now;
         }
         const evalNow = plan.evalEvery === 'epoch' ? endOfEpoch || this.step === plan.totalSteps : plan.evalEvery !== null && this.step % plan.evalEvery === 0;
         if (evalNow && this.init.validation) {
-          const improved = await this.evaluateValidation(epoch + (g + 1) / groups);
-          sinceImprovement = improved ? 0 : sinceImprovement + 1;
-          if (config.earlyStopping.patience > 0 && sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
+          await this.evaluateValidation(epoch + (g + 1) / groups);
+          if (config.earlyStopping.patience > 0 && this.sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
           logClock = performance.now();
         }
       }
     }
-    tf.dispose([lossSum, lastNorm].filter(Boolean) as tf.Tensor[]);
+    tf.dispose([this.lossSum, lastNorm].filter(Boolean) as tf.Tensor[]);
+    this.lossSum = null;
     return 'completed';
   }
 
-  /** Evaluates, keeps last/best snapshots; true when the metric improved by more than minDelta (early stopping). */
-  private async evaluateValidation(epoch: number): Promise<boolean> {
+  /**
+   * Evaluates, keeps last/best snapshots (and the resume state, before the checkpoint events: an export request
+   * they trigger must find this evaluation's state), and counts evaluations without improvement (early stopping).
+   */
+  private async evaluateValidation(epoch: number): Promise<void> {
     const { model, task, labels, config, onEvent } = this.init;
     const plan = this.plan!;
     onEvent({ type: 'state', state: 'evaluating' });
@@ -202,23 +235,27 @@ export class Trainer {
     const name = plan.bestMetric.name;
     const value = result?.metrics[name];
     if (!result || value === undefined || !Number.isFinite(value)) {
+      this.sinceImprovement += 1;
       onEvent({ type: 'state', state: 'training' });
       if (result) onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest: false });
-      return false;
+      return;
     }
     const sign = plan.bestMetric.greaterIsBetter ? 1 : -1;
     const isBest = !this.best || sign * (value - this.best.value) > 0;
     const significant = !this.best || sign * (value - this.best.value) > config.earlyStopping.minDelta;
+    this.sinceImprovement = significant ? 0 : this.sinceImprovement + 1;
     onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest });
     const values = await captureWeights(model);
     this.last = { step: this.step, metric: name, value, values };
-    onEvent({ type: 'checkpoint', step: this.step, kind: 'last', metric: name, value });
-    if (isBest) {
-      this.best = { step: this.step, metric: name, value, values };
-      onEvent({ type: 'checkpoint', step: this.step, kind: 'best', metric: name, value });
+    if (isBest) this.best = this.last;
+    if (this.init.keepResumeState) {
+      const at = { step: this.step, totalSteps: plan.totalSteps, position: this.position, seed: config.seed, last: this.last, best: this.best };
+      const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.lossSum, pendingSteps: this.sinceLog };
+      this.resumePoint = await captureResumeState({ ...at, ...pending }, plan.optimizer);
     }
+    onEvent({ type: 'checkpoint', step: this.step, kind: 'last', metric: name, value });
+    if (isBest) onEvent({ type: 'checkpoint', step: this.step, kind: 'best', metric: name, value });
     onEvent({ type: 'state', state: 'training' });
-    return significant;
   }
 
   /** Best weights back in, then the validation predictions and the one test evaluation. */
@@ -247,6 +284,11 @@ export class Trainer {
       predictions,
     });
     onEvent({ type: 'state', state: 'finished' });
+  }
+
+  /** The state of the last evaluation, for exact resume; null before it (or without `keepResumeState`). */
+  resumeState(): ResumeState | null {
+    return this.resumePoint;
   }
 
   /** Weights to export: the best, else the current ones. */

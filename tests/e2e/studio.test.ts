@@ -1,7 +1,7 @@
 /**
  * The studio end to end, against the production build in headless Chromium with WebGPU (SwiftShader):
  * drop a CSV → accept the mapping → built-in model → Quick try (shortened for a software GPU) → the loss
- * chart has points → the results show a confusion matrix → reload mid-run and the run resumes from its
+ * chart has points → the results show a confusion matrix → reload mid-run and the run resumes exactly from its
  * checkpoint → download the zip → its config.json and model.safetensors load back with the project's own
  * loader (in Node) and give the same predictions, and the zip dropped into the playground predicts the same.
  * Screenshots of every step go to test-results/studio/ for a person to look at.
@@ -164,8 +164,13 @@ async function walkThrough(page: Page, errors: string[]) {
 
   // The resumed run finishes: 8 steps in all, the steps before the checkpoint kept in the chart.
   await waitFor(page, "s.runState === 'finished' && s.predictions !== null", 420_000);
-  const after = await state<{ steps: number[]; status: string }>(page, '({ steps: s.history.step, status: s.runs.find((r) => r.id === s.runId)?.status })');
+  const after = await state<{ steps: number[]; status: string; stepOffset: number }>(
+    page,
+    '({ steps: s.history.step, status: s.runs.find((r) => r.id === s.runId)?.status, stepOffset: s.runs.find((r) => r.id === s.runId)?.stepOffset })',
+  );
   expect(after.steps.at(-1)).toBe(8);
+  // An exact resume (weights, AdamW state, schedule and data position) keeps the run's own step numbers.
+  expect(after.stepOffset).toBe(0);
   expect(after.steps.slice(0, 3)).toEqual([1, 2, 3]);
   await page.getByTestId('confusion-matrix').waitFor();
   await snap(page, 'finished');

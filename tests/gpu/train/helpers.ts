@@ -7,6 +7,7 @@ import type { BertFamilyModel } from '../../../src/engine/model.ts';
 import { readJson, urlSource } from '../../../src/hub/source.ts';
 import type { CaseInputs, CaseJson } from '../../../src/parity/caseFile.ts';
 import type { TrainEvent } from '../../../src/protocol/train.ts';
+import type { FeatureSet } from '../../../src/tokenize/features.ts';
 import type { BatchSource, HostBatch } from '../../../src/train/batches.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../../../src/train/config.ts';
 import { Trainer, type TrainerInit } from '../../../src/train/trainer.ts';
@@ -49,6 +50,38 @@ export function hostBatchOf(inputs: CaseInputs, head: string): HostBatch {
 export function fixtureBatches(c: CaseJson): BatchSource {
   const batches = c.inputs.batches!.map((b) => hostBatchOf(b, c.head));
   return { batchesPerEpoch: batches.length, batch: (_epoch, i) => batches[i] };
+}
+
+export const FIXTURE_LABELS = ['class_a', 'class_b', 'class_c'];
+
+/** The 12 rows of bert-seqcls-train's four batches, padded to T = 16. */
+export async function fixtureFeatures(): Promise<FeatureSet> {
+  const c = await fixtureCase('bert-seqcls-train');
+  const T = 16;
+  const rows = c.inputs.batches!.flatMap((b) => {
+    const [B, t] = b.input_ids.shape;
+    return Array.from({ length: B }, (_, r) => ({
+      ids: b.input_ids.data.slice(r * t, (r + 1) * t),
+      mask: b.attention_mask.data.slice(r * t, (r + 1) * t),
+      types: b.token_type_ids!.data.slice(r * t, (r + 1) * t),
+      label: b.labels!.data[r],
+    }));
+  });
+  const n = rows.length;
+  const pad = (a: number[]) => [...a, ...new Array(T - a.length).fill(0)];
+  return {
+    count: n,
+    seqLen: T,
+    inputIds: Int32Array.from(rows.flatMap((r) => pad(r.ids))),
+    attentionMask: Int32Array.from(rows.flatMap((r) => pad(r.mask))),
+    tokenTypeIds: Int32Array.from(rows.flatMap((r) => pad(r.types))),
+    labels: Int32Array.from(rows.map((r) => r.label)),
+    labelWidth: 1,
+    startPositions: null,
+    endPositions: null,
+    exampleIndex: null,
+    offsets: null,
+  };
 }
 
 export interface Run {

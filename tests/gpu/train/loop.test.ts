@@ -4,45 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import type { FeatureSet } from '../../../src/tokenize/features.ts';
 import { FeatureBatches } from '../../../src/train/batches.ts';
 import type { TrainConfigInput } from '../../../src/train/config.ts';
 import { NAN_HINT } from '../../../src/train/trainer.ts';
-import { fixtureCase, fixtureModel, runTrainer, webgpu } from './helpers.ts';
+import { FIXTURE_LABELS, fixtureFeatures, fixtureModel, runTrainer, webgpu } from './helpers.ts';
 
 beforeAll(webgpu);
-
-const LABELS = ['class_a', 'class_b', 'class_c'];
-
-/** The 12 rows of bert-seqcls-train's four batches, padded to T = 16. */
-async function fixtureFeatures(): Promise<FeatureSet> {
-  const c = await fixtureCase('bert-seqcls-train');
-  const T = 16;
-  const rows = c.inputs.batches!.flatMap((b) => {
-    const [B, t] = b.input_ids.shape;
-    return Array.from({ length: B }, (_, r) => ({
-      ids: b.input_ids.data.slice(r * t, (r + 1) * t),
-      mask: b.attention_mask.data.slice(r * t, (r + 1) * t),
-      types: b.token_type_ids!.data.slice(r * t, (r + 1) * t),
-      label: b.labels!.data[r],
-    }));
-  });
-  const n = rows.length;
-  const pad = (a: number[]) => [...a, ...new Array(T - a.length).fill(0)];
-  return {
-    count: n,
-    seqLen: T,
-    inputIds: Int32Array.from(rows.flatMap((r) => pad(r.ids))),
-    attentionMask: Int32Array.from(rows.flatMap((r) => pad(r.mask))),
-    tokenTypeIds: Int32Array.from(rows.flatMap((r) => pad(r.types))),
-    labels: Int32Array.from(rows.map((r) => r.label)),
-    labelWidth: 1,
-    startPositions: null,
-    endPositions: null,
-    exampleIndex: null,
-    offsets: null,
-  };
-}
 
 const BASE: TrainConfigInput = {
   learningRate: 1e-3,
@@ -59,7 +26,7 @@ async function losses(config: TrainConfigInput, pauseAt?: number): Promise<numbe
   const model = await fixtureModel('bert-seqcls-train', 'seqcls');
   try {
     const run = await runTrainer(
-      { model, task: 'classification', labels: LABELS, train: new FeatureBatches(features, { batchSize: 4, shuffle: true, seed: config.seed ?? 42, labelKind: 'class' }), config },
+      { model, task: 'classification', labels: FIXTURE_LABELS, train: new FeatureBatches(features, { batchSize: 4, shuffle: true, seed: config.seed ?? 42, labelKind: 'class' }), config },
       (e, trainer) => {
         if (pauseAt !== undefined && e.type === 'step' && e.step === pauseAt) {
           trainer.pause();
@@ -94,7 +61,7 @@ test('tf.memory() is flat over steps and evaluations', async () => {
       {
         model,
         task: 'classification',
-        labels: LABELS,
+        labels: FIXTURE_LABELS,
         train: new FeatureBatches(features, { batchSize: 4, shuffle: true, seed: 1, labelKind: 'class' }),
         validation: { features },
         config: { ...BASE, maxSteps: 12, evalStrategy: 'steps', evalSteps: 3 },
@@ -129,7 +96,7 @@ test('a diverging run stops with a NaN error, the hint, and the last good weight
     const run = await runTrainer({
       model,
       task: 'classification',
-      labels: LABELS,
+      labels: FIXTURE_LABELS,
       train: new FeatureBatches(features, { batchSize: 4, shuffle: true, seed: 1, labelKind: 'class' }),
       config: { ...BASE, learningRate: 1e30, maxGradNorm: 0, weightDecay: 0, maxSteps: 8 },
     });

@@ -5,6 +5,7 @@ import { estimateMemory, modelInfo } from '../../../src/estimate/memory';
 import { modelCard } from '../../../src/export/modelCard';
 import { buildRunZip, safeName } from '../../../src/export/zip';
 import type { RunRecord } from '../../../src/persist/runs';
+import { eventTransferList, trainTransferList, type ResumeState } from '../../../src/protocol/train';
 import { resumeConfig } from '../../../src/state/resumeConfig';
 import { confusionCells, entitySpans, highlight, thresholdRows } from '../../../src/state/selectors';
 import { classificationMetrics, multilabelMetrics } from '../../../src/metrics';
@@ -44,6 +45,23 @@ describe('resume', () => {
     expect(c.warmupSteps).toBe(6);
     expect(c.warmupRatio).toBe(0);
     expect(resumeConfig({ warmupSteps: 3 }, 50, 10).warmupSteps).toBe(0);
+  });
+  test('a resume state travels to the worker transferred, and comes back copied (the trainer keeps its arrays)', () => {
+    const w = new Float32Array(4);
+    const m = new Float32Array(4);
+    const v = new Float32Array(4);
+    const best = new Float32Array(4);
+    const resume: ResumeState = {
+      step: 3, totalSteps: 8, epoch: 1, batch: 0, seed: 42, metric: 'accuracy', value: 0.5, weights: { 'a.weight': w },
+      optimizer: { step: 3, moments: { 'a.weight': { m, v } } }, best: { step: 2, metric: 'accuracy', value: 0.6, weights: { 'a.weight': best } },
+      sinceImprovement: 1, pendingLoss: { sum: 0, steps: 0 },
+    };
+    const f = { count: 0, seqLen: 1, inputIds: new Int32Array(0), attentionMask: new Int32Array(0), tokenTypeIds: null, labels: null, labelWidth: 1, startPositions: null, endPositions: null, exampleIndex: null, offsets: null };
+    const list = trainTransferList({ type: 'start', model: { kind: 'memory', files: {} }, data: { task: 'classification', labels: [], train: f }, config: {}, resume });
+    for (const a of [w, m, v, best]) expect(list).toContain(a.buffer);
+    expect(eventTransferList({ type: 'exported', requestId: 1, kind: 'last', step: 3, resume })).toEqual([]);
+    const bytes = new Uint8Array(2);
+    expect(eventTransferList({ type: 'exported', requestId: 2, kind: 'best', step: 2, files: { 'model.safetensors': bytes } })).toEqual([bytes.buffer]);
   });
   test('history is cut at the checkpoint step', () => {
     const h = emptyHistory();
