@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
- * The data worker: parsing, validation, statistics and encoding off the main thread. Only wiring lives
- * here; the logic is in `handler.ts` and the pure modules it calls.
+ * The data worker (the page's only one): parsing, validation, statistics, encoding and the parsed examples off
+ * the main thread. Only wiring lives here; the logic is in `handler.ts` and the pure modules it calls.
  */
 import { transfersOf, type DataRequest } from '../protocol/data.ts';
 import { createDataHandler } from './handler.ts';

@@ -27,6 +27,13 @@ export class DataSession {
     return summarize(result);
   }
 
+  /** The first `limit` (all by default) parsed examples of a split, after any random split. */
+  examples(split: SplitName, limit?: number): Example[] {
+    if (!this.parsed?.task) throw new Error('no parsed data: parse the files first');
+    const all = this.parsed.examples[split];
+    return limit === undefined ? all : all.slice(0, limit);
+  }
+
   useTokenizer(tok: StudioTokenizer): void {
     this.tokenizer = tok;
   }

@@ -6,7 +6,7 @@ import type { ColumnMapping } from '../data/detect.ts';
 import type { FileReport, ParseResult } from '../data/pipeline.ts';
 import type { SplitName } from '../data/split.ts';
 import type { Histogram, LengthSummary, MaxLengthSuggestion } from '../data/stats.ts';
-import type { Task } from '../data/types.ts';
+import type { Example, Task } from '../data/types.ts';
 import type { FeatureSet } from '../tokenize/features.ts';
 import type { QaCoverage } from '../tokenize/stats.ts';
 
@@ -54,7 +54,9 @@ export type DataRequest =
       stride?: number;
       labelAllSubtokens?: boolean;
       seqLen?: 'max_length' | 'longest';
-    };
+    }
+  /** A split's parsed examples (the first `limit`): QA contexts and NER words for evaluation, results, model card. */
+  | { type: 'examples'; id: number; split: SplitName; limit?: number };
 
 /** What the worker reports after parsing: the parse result without the examples (they stay in the worker). */
 export interface DataSummary extends Omit<ParseResult, 'examples'> {
@@ -93,6 +95,7 @@ export type DataEvent =
   | { type: 'tokenizerLoaded'; id: number; tokenizer: TokenizerInfo }
   | { type: 'tokenStats'; id: number; stats: TokenStats }
   | { type: 'encoded'; id: number; split: SplitName; features: FeatureSet }
+  | { type: 'examples'; id: number; split: SplitName; examples: Example[] }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };
 

@@ -70,9 +70,27 @@ describe('data worker handler', () => {
     expect(features.labels![0]).toBe(summary.labels.indexOf('positive')); // first row: "positive"
   });
 
+  it('examples: a split\'s parsed examples after the random split, all or the first `limit`', async () => {
+    const { handle, last } = harness();
+    await handle({ type: 'parse', id: 1, files: [blobOf('en_sentiment_poem_train.sample.jsonl')], split: { validation: 0.2, test: 0, seed: 3 } });
+    await handle({ type: 'examples', id: 2, split: 'validation' });
+    const all = last('examples') as Extract<DataEvent, { type: 'examples' }>;
+    expect(all).toMatchObject({ id: 2, split: 'validation' });
+    expect(all.examples).toHaveLength(12);
+    expect(all.examples[0]).toHaveProperty('text');
+    await handle({ type: 'examples', id: 3, split: 'validation', limit: 3 });
+    const some = last('examples') as Extract<DataEvent, { type: 'examples' }>;
+    expect(some.examples).toEqual(all.examples.slice(0, 3));
+    await handle({ type: 'examples', id: 4, split: 'test' });
+    expect((last('examples') as Extract<DataEvent, { type: 'examples' }>).examples).toEqual([]);
+    expect(transfersOf(some)).toEqual([]);
+  });
+
   it('reports requests that cannot run as errors', async () => {
     const { handle, last } = harness();
     await handle({ type: 'tokenStats', id: 9 });
     expect(last('error')).toEqual({ type: 'error', id: 9, message: 'no parsed data: parse the files first' });
+    await handle({ type: 'examples', id: 10, split: 'train' });
+    expect(last('error')).toEqual({ type: 'error', id: 10, message: 'no parsed data: parse the files first' });
   });
 });
