@@ -91,7 +91,8 @@ export type RunState = 'loading' | 'training' | 'paused' | 'evaluating' | 'finis
 export type Prediction =
   | { label: string; scores: Record<string, number> }
   | { labels: string[]; scores: Record<string, number> }
-  | { id: string; prediction_text: string }
+  /** QA: `score` is start_logit + end_logit of the answer, `probability` its softmax over the n-best spans (absent: no answer). */
+  | { id: string; prediction_text: string; score?: number; probability?: number }
   | { tags: string[] };
 
 export interface SplitResult {

@@ -109,6 +109,14 @@ export function highlight(context: string, answer: string): { before: string; ma
   return { before: context.slice(0, at), match: answer, after: context.slice(at + answer.length) };
 }
 
+/** A QA answer's n-best probability and its start + end logit sum, e.g. "87.3% · score 12.41"; '' without them. */
+export function qaScoreText(p: { score?: number; probability?: number }): string {
+  const parts = [];
+  if (p.probability !== undefined) parts.push(`${(p.probability * 100).toFixed(1)}%`);
+  if (p.score !== undefined) parts.push(`score ${p.score.toFixed(2)}`);
+  return parts.join(' · ');
+}
+
 export function fmtBytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GiB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;

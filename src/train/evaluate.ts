@@ -129,9 +129,11 @@ function qaOutputs(split: EvalSplitData, raw: RawOutputs, lossMetric: Record<str
   }
   const answers = new Map<string, string>();
   const predictions: Prediction[] = examples.map((e, i) => {
-    const text = windows.has(i) ? decodeQaAnswer(windows.get(i)!, { context: e.context }).text : '';
+    const answer = windows.has(i) ? decodeQaAnswer(windows.get(i)!, { context: e.context }) : null;
+    const text = answer?.text ?? '';
     answers.set(e.id, text);
-    return { id: e.id, prediction_text: text };
+    const found = answer && Number.isFinite(answer.score);
+    return { id: e.id, prediction_text: text, ...(found ? { score: answer.score, probability: answer.probability } : {}) };
   });
   const m = qaMetrics(examples.map((e) => ({ id: e.id, answers: e.answers.text })), answers);
   const squad = m['squad_v1.1']!;

@@ -1,8 +1,11 @@
 import { useMemo } from 'react';
 import { highlight } from '../state/selectors';
 
-/** A QA context with the predicted answer (green) and, when given, the gold answer (yellow). */
-export function AnswerSpan({ context, predicted, gold }: { context: string; predicted: string; gold?: string }) {
+/**
+ * A QA context with the predicted answer (green) and, when given, the gold answer (yellow); `note` (the
+ * answer's score) is shown right after the predicted answer.
+ */
+export function AnswerSpan({ context, predicted, gold, note }: { context: string; predicted: string; gold?: string; note?: string }) {
   const p = useMemo(() => highlight(context, predicted), [context, predicted]);
   const g = useMemo(() => (gold && gold !== predicted ? highlight(context, gold) : null), [context, gold, predicted]);
   if (!p && !g) return <p className="context">{context}</p>;
@@ -20,6 +23,13 @@ export function AnswerSpan({ context, predicted, gold }: { context: string; pred
         {m.match}
       </mark>,
     );
+    if (m.cls === 'answer' && note) {
+      parts.push(
+        <span key={`${i}-note`} className="answer-note" data-testid="answer-score">
+          {note}
+        </span>,
+      );
+    }
     at = m.at + m.match.length;
   });
   parts.push(context.slice(at));

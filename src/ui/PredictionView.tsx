@@ -1,3 +1,4 @@
+import { qaScoreText } from '../state/selectors';
 import type { PlaygroundResult } from '../state/uiSlice';
 import { AnswerSpan } from './AnswerSpan';
 import { Entities } from './Entities';
@@ -11,8 +12,14 @@ export function PredictionView({ result }: { result: PlaygroundResult }) {
         <>
           <p>
             Answer: <strong>{p.prediction_text || '(no answer found)'}</strong>
+            {p.score !== undefined && (
+              <span className="muted small" title="probability: softmax of the score over the 20 best spans; score: start logit + end logit">
+                {' '}
+                ({qaScoreText(p)})
+              </span>
+            )}
           </p>
-          {result.context && <AnswerSpan context={result.context} predicted={p.prediction_text} />}
+          {result.context && <AnswerSpan context={result.context} predicted={p.prediction_text} note={p.probability !== undefined ? `${(p.probability * 100).toFixed(1)}%` : undefined} />}
         </>
       )}
       {'tags' in p && result.words && <Entities words={result.words} tags={p.tags} label="Tagged entities" />}
