@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --shapes small,base --steps 3 --warmup 1 --cpu-steps 1 --out bench-results/step.json]`
- * Training-step benchmark in headless Chromium on WebGPU, with the same step on TF.js's cpu backend
- * in the same page for a ratio. Prints a table and writes JSON.
+ * `npm run bench [-- --shapes tiny,small,base --steps 3 --warmup 1 --cpu-steps 1 --no-plain --no-cpu --profile
+ *   --out bench-results/step.json]`
+ * Training-step benchmark in headless Chromium on WebGPU, with the same step in the same page on WebGPU
+ * without our fused kernels (TF.js ops only, "plain") and on TF.js's cpu backend, for ratios measured in
+ * one run. Prints a table and writes JSON. --profile also prints the kernels one step runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +18,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '5' },
     'cpu-steps': { type: 'string', default: '1' },
     'no-cpu': { type: 'boolean', default: false },
+    'no-plain': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     batch: { type: 'string' },
     seq: { type: 'string' },
     out: { type: 'string', default: 'bench-results/step.json' },
@@ -30,7 +34,7 @@ async function main() {
     ...(values.batch ? { batch: Number(values.batch) } : {}),
     ...(values.seq ? { seq: Number(values.seq) } : {}),
   };
-  const rows: { gpu: StepBenchResult; cpu: StepBenchResult | null }[] = [];
+  const rows: { gpu: StepBenchResult; plain: StepBenchResult | null; cpu: StepBenchResult | null }[] = [];
   try {
     const adapter = await harness.page.evaluate(async () => {
       const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
@@ -38,7 +42,7 @@ async function main() {
     });
     console.log(`adapter: ${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`.trim());
     for (const shape of values.shapes!.split(',')) {
-      const run = (backend: 'webgpu' | 'cpu', warmup: number, steps: number) =>
+      const run = (backend: 'webgpu' | 'webgpu-plain' | 'cpu', warmup: number, steps: number) =>
         harness.page.evaluate(
           async ([b, s, o, w, n]) => {
             const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
@@ -48,24 +52,44 @@ async function main() {
         );
       process.stderr.write(`bench ${shape} on webgpu...\n`);
       const gpu = await run('webgpu', Number(values.warmup), Number(values.steps));
+      let plain: StepBenchResult | null = null;
+      if (!values['no-plain']) {
+        process.stderr.write(`bench ${shape} on webgpu without the fused kernels...\n`);
+        plain = await run('webgpu-plain', Number(values.warmup), Number(values.steps));
+      }
+      if (values.profile) {
+        const kernels = await harness.page.evaluate(
+          async ([s, o]) => {
+            const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
+            return m.runStepProfile(s, o);
+          },
+          [shape, overrides] as const,
+        );
+        console.log(`kernels of one ${shape} step (name count):\n${kernels}`);
+      }
       let cpu: StepBenchResult | null = null;
       if (!values['no-cpu']) {
         process.stderr.write(`bench ${shape} on cpu...\n`);
         cpu = await run('cpu', 1, Number(values['cpu-steps']));
       }
-      rows.push({ gpu, cpu });
+      rows.push({ gpu, plain, cpu });
     }
   } finally {
     await harness.close();
   }
-  console.log('\n| shape | params | B×T | webgpu median ms | cpu median ms | cpu/webgpu | dispatches/step | GPU bytes in use | GPU pool | tensor growth |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
-  for (const { gpu, cpu } of rows) {
+  console.log(
+    '\n| shape | params | B×T | webgpu median ms | plain-op webgpu ms | plain/webgpu | cpu median ms | cpu/webgpu | ' +
+      'dispatches/step (plain) | GPU bytes in use | GPU pool | tensor growth |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const ratio = (other: StepBenchResult | null, base: StepBenchResult) => (other ? (other.medianMs / base.medianMs).toFixed(2) : '—');
+  for (const { gpu, plain, cpu } of rows) {
     const s = gpu.shape;
     console.log(
       `| ${s.name} | ${(gpu.parameters / 1e6).toFixed(2)}M | ${s.batch}×${s.seq} | ${gpu.medianMs.toFixed(0)} | ` +
-        `${cpu ? cpu.medianMs.toFixed(0) : '—'} | ${cpu ? (cpu.medianMs / gpu.medianMs).toFixed(2) : '—'} | ` +
-        `${gpu.dispatchesPerStep} | ${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
+        `${plain ? plain.medianMs.toFixed(0) : '—'} | ${ratio(plain, gpu)} | ` +
+        `${cpu ? cpu.medianMs.toFixed(0) : '—'} | ${ratio(cpu, gpu)} | ` +
+        `${gpu.dispatchesPerStep}${plain ? ` (${plain.dispatchesPerStep})` : ''} | ${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
     );
   }
   mkdirSync(dirname(values.out!), { recursive: true });

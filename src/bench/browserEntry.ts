@@ -1,18 +1,21 @@
 /** What `npm run bench` calls inside the page. */
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, useWebGpu } from '../engine/backend';
-import { BENCH_SHAPES, benchStep, type BenchShape } from './stepBench';
+import { setFusedKernels } from '../engine/kernels/program';
+import { BENCH_SHAPES, benchStep, profileStep, type BenchShape } from './stepBench';
 
 export { describeAdapter };
 
+/** backend 'webgpu-plain': WebGPU with our fused kernels switched off (TF.js's own ops only). */
 export async function runStepBench(
-  backend: 'webgpu' | 'cpu',
+  backend: 'webgpu' | 'webgpu-plain' | 'cpu',
   shapeName: string,
   overrides: Partial<BenchShape>,
   warmup: number,
   steps: number,
 ) {
-  if (backend === 'webgpu') await useWebGpu();
+  setFusedKernels(backend !== 'webgpu-plain');
+  if (backend !== 'cpu') await useWebGpu();
   else {
     await tf.setBackend('cpu');
     await tf.ready();
@@ -20,4 +23,12 @@ export async function runStepBench(
   const shape = { ...BENCH_SHAPES[shapeName], ...overrides };
   if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName}`);
   return benchStep(shape, warmup, steps);
+}
+
+/** Kernel names and counts of one WebGPU step of `shapeName`. */
+export async function runStepProfile(shapeName: string, overrides: Partial<BenchShape>): Promise<string> {
+  await useWebGpu();
+  setFusedKernels(true);
+  if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName}`);
+  return profileStep({ ...BENCH_SHAPES[shapeName], ...overrides });
 }

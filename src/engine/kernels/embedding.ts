@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
 
 const GRAD = 'StudioEmbeddingGrad';
 
@@ -96,7 +96,7 @@ function gradKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap;
 
 /** table [V, E], ids int32 [N] → [N, E]; the gradient reaches the table only. */
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
-  if (tf.getBackend() !== 'webgpu') return tf.gather(table, ids) as tf.Tensor2D;
+  if (!useFused()) return tf.gather(table, ids) as tf.Tensor2D;
   registerWebGpuKernel(GRAD, gradKernel);
   const vocab = table.shape[0];
   const op = tf.customGrad((t, save) => {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { columnSum, floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, columnSum, floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
 
 const FORWARD = 'StudioLayerNorm';
 const BACKWARD = 'StudioLayerNormGrad';
@@ -144,7 +144,7 @@ function backwardKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; ba
 
 /** x [F, H], γ and β [H]. On webgpu: the fused kernels; elsewhere: layerNormReference. */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor2D {
-  if (tf.getBackend() !== 'webgpu') return layerNormReference(x, gamma, beta, eps);
+  if (!useFused()) return layerNormReference(x, gamma, beta, eps);
   registerWebGpuKernel(FORWARD, forwardKernel);
   registerWebGpuKernel(BACKWARD, backwardKernel);
   const op = tf.customGrad((xIn, gammaIn, betaIn, save) => {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { columnSum, registerWebGpuKernel, runKernel } from './program.ts';
+import { useFused, columnSum, registerWebGpuKernel, runKernel } from './program.ts';
 
 const COLUMN_SUM = 'StudioColumnSum';
 
@@ -19,14 +19,14 @@ function columnSumKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; b
 
 /** Σ over every axis but the last: x [..., C] → [C]. On webgpu one dispatch; elsewhere tf.sum. */
 export function sumToLastAxis(x: tf.Tensor): tf.Tensor1D {
-  if (tf.getBackend() !== 'webgpu') return tf.sum(tf.reshape(x, [-1, x.shape[x.rank - 1]]), 0) as tf.Tensor1D;
+  if (!useFused()) return tf.sum(tf.reshape(x, [-1, x.shape[x.rank - 1]]), 0) as tf.Tensor1D;
   registerWebGpuKernel(COLUMN_SUM, columnSumKernel);
   return runKernel(COLUMN_SUM, { x })[0] as tf.Tensor1D;
 }
 
 /** x [F, in], w [out, in], b [out] → [F, out]. */
 export function linearOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
-  if (tf.getBackend() !== 'webgpu') return tf.add(tf.matMul(x, w, false, true), b);
+  if (!useFused()) return tf.add(tf.matMul(x, w, false, true), b);
   const op = tf.customGrad((xIn, wIn, bIn, save) => {
     const xt = xIn as tf.Tensor2D;
     const wt = wIn as tf.Tensor2D;

@@ -15,6 +15,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
+let fusedOn = true;
+
+/** Bench switch: false makes the ops in this folder take their plain TF.js form, to measure what they buy. */
+export function setFusedKernels(on: boolean): void {
+  fusedOn = on;
+}
+
+/** Whether the ops should run our WebGPU kernels: on the webgpu backend unless switched off. */
+export function useFused(): boolean {
+  return fusedOn && tf.getBackend() === 'webgpu';
+}
+
 export interface Uniform {
   type: 'int32' | 'uint32' | 'float32';
   data: number[];

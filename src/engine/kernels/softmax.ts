@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
 
 const FORWARD = 'StudioMaskedSoftmax';
 const BACKWARD = 'StudioMaskedSoftmaxGrad';
@@ -128,7 +128,7 @@ function checkShapes(scores: tf.Tensor, bias: tf.Tensor): void {
 /** scores [B, N, T, T], bias [B, T] float32 (no gradient flows to it). Returns probabilities [B, N, T, T]. */
 export function maskedSoftmax(scores: tf.Tensor4D, bias: tf.Tensor2D, scale: number): tf.Tensor4D {
   checkShapes(scores, bias);
-  if (tf.getBackend() !== 'webgpu') return maskedSoftmaxReference(scores, bias, scale);
+  if (!useFused()) return maskedSoftmaxReference(scores, bias, scale);
   registerWebGpuKernel(FORWARD, forwardKernel);
   registerWebGpuKernel(BACKWARD, backwardKernel);
   const op = tf.customGrad((s, save) => {

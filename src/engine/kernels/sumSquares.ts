@@ -3,11 +3,11 @@
  * each tensor is folded to ⌈n/CHUNK⌉ partial sums (invocation t adds elements t, t+P, t+2P, …, so
  * neighbouring invocations read neighbouring addresses), the partials are concatenated and folded again
  * until one value is left. Replaces one Square and one shared-memory Sum per parameter (see program.ts).
- * Other backends: Σ tf.sum(tf.square(x)).
+ * Other backends (and the bench's plain mode): tf.sum(tf.square(x)) per tensor, added pairwise.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
 
 const KERNEL = 'StudioFoldSum';
 /** Elements per partial sum. */
@@ -47,10 +47,24 @@ function fold(x: tf.Tensor, square: boolean): tf.Tensor1D {
 export function sumOfSquares(xs: readonly tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => {
     if (xs.length === 0) return tf.scalar(0);
-    if (tf.getBackend() !== 'webgpu') return tf.addN(xs.map((x) => tf.sum(tf.square(x)))) as tf.Scalar;
+    if (!useFused()) return sumPairwise(xs.map((x) => tf.sum(tf.square(x)))) as tf.Scalar;
     registerWebGpuKernel(KERNEL, foldKernel);
     let partials: tf.Tensor1D = tf.concat(xs.map((x) => fold(x, true)));
     while (partials.size > 1) partials = fold(partials, false);
     return tf.reshape(partials, []) as tf.Scalar;
   });
+}
+
+/**
+ * Adds same-shape tensors pairwise. Not tf.addN: TF.js 4.22 WebGPU binds one storage buffer per input, and
+ * past the adapter's maxStorageBuffersPerShaderStage the pipeline is invalid and the sum silently reads 0.
+ */
+function sumPairwise(xs: tf.Tensor[]): tf.Tensor {
+  let level = xs;
+  while (level.length > 1) {
+    const next: tf.Tensor[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? tf.add(level[i], level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0];
 }
