@@ -101,6 +101,17 @@ export async function downloadModelFiles(
   const fetchFile = (b: string, n: string, p: typeof onProgress, l: string) => fetchOne(b, n, p, l, useCache);
   const files: File[] = [];
   const add = (name: string, blob: Blob) => files.push(new File([blob], name, { type: blob.type }));
+  // A complete earlier download: its file list says which optional files the repo lacks, so none is asked
+  // for again (offline, asking would fail).
+  const known = useCache ? await readManifest(base) : null;
+  if (known) {
+    for (const name of known) {
+      const blob = await fetchFile(base, name, onProgress, label);
+      if (!blob) throw new ModelDownloadError(`${label}/${name}: missing on the Hub now`, 'not_found');
+      add(name, blob);
+    }
+    return files;
+  }
   const config = await fetchFile(base, 'config.json', onProgress, label);
   if (!config) throw new ModelDownloadError(`${label}: no config.json; check the model id (owner/name)`, 'not_found');
   add('config.json', config);
@@ -127,7 +138,20 @@ export async function downloadModelFiles(
       add(shard, blob);
     }
   }
+  if (useCache) await writeManifest(base, files.map((f) => f.name));
   return files;
+}
+
+const manifestUrl = (base: string) => `${base}.studio-files.json`;
+
+async function readManifest(base: string): Promise<string[] | null> {
+  const hit = await (await openCache())?.match(manifestUrl(base));
+  return hit ? ((await hit.json()) as string[]) : null;
+}
+
+async function writeManifest(base: string, names: string[]): Promise<void> {
+  const body = JSON.stringify(names);
+  await (await openCache())?.put(manifestUrl(base), new Response(body, { headers: { 'content-type': 'application/json' } })).catch(() => undefined);
 }
 
 /** Whether a Hub model's weights are already in the browser cache (the picker marks them). */
