@@ -10,113 +10,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { useFused, columnSum, floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, columnSum, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
+import { layerNormStatsSpec, layerNormApplySpec, layerNormGradRowsSpec, layerNormGradXSpec, layerNormGradGammaSpec } from './layerNorm.program.ts';
 
 const FORWARD = 'StudioLayerNorm';
 const BACKWARD = 'StudioLayerNormGrad';
-
-const statsSpec = (rows: number): ProgramSpec => ({
-  key: 'studio_ln_stats',
-  inputs: ['X'],
-  uniforms: 'rows : i32, cols : i32, eps : f32,',
-  outputSize: rows * 2,
-  threads: rows,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.rows) {
-        let base = index * uniforms.cols;
-        let n = f32(uniforms.cols);
-        var s = 0.0;
-        for (var h = 0; h < uniforms.cols; h++) { s += X[base + h]; }
-        let mean = s / n;
-        var v = 0.0;
-        for (var h = 0; h < uniforms.cols; h++) { let d = X[base + h] - mean; v += d * d; }
-        result[index * 2] = mean;
-        result[index * 2 + 1] = 1.0 / sqrt(v / n + uniforms.eps);
-      }
-    }`,
-});
-
-const applySpec = (size: number): ProgramSpec => ({
-  key: 'studio_ln_apply',
-  inputs: ['X', 'Stats', 'Gamma', 'Beta'],
-  uniforms: 'total : i32, cols : i32,',
-  outputSize: size,
-  threads: size,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.total) {
-        let r = index / uniforms.cols;
-        let h = index - r * uniforms.cols;
-        result[index] = (X[index] - Stats[r * 2]) * Stats[r * 2 + 1] * Gamma[h] + Beta[h];
-      }
-    }`,
-});
-
-/** Per row: mean_h(dy·γ) and mean_h(dy·γ·x̂). */
-const gradRowsSpec = (rows: number): ProgramSpec => ({
-  key: 'studio_ln_grad_rows',
-  inputs: ['Dy', 'X', 'Stats', 'Gamma'],
-  uniforms: 'rows : i32, cols : i32,',
-  outputSize: rows * 2,
-  threads: rows,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.rows) {
-        let base = index * uniforms.cols;
-        let mean = Stats[index * 2];
-        let rstd = Stats[index * 2 + 1];
-        var sg = 0.0;
-        var sgx = 0.0;
-        for (var h = 0; h < uniforms.cols; h++) {
-          let g = Dy[base + h] * Gamma[h];
-          sg += g;
-          sgx += g * (X[base + h] - mean) * rstd;
-        }
-        let n = f32(uniforms.cols);
-        result[index * 2] = sg / n;
-        result[index * 2 + 1] = sgx / n;
-      }
-    }`,
-});
-
-const gradXSpec = (size: number): ProgramSpec => ({
-  key: 'studio_ln_grad_x',
-  inputs: ['Dy', 'X', 'Stats', 'Gamma', 'Sums'],
-  uniforms: 'total : i32, cols : i32,',
-  outputSize: size,
-  threads: size,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.total) {
-        let r = index / uniforms.cols;
-        let h = index - r * uniforms.cols;
-        let rstd = Stats[r * 2 + 1];
-        let xhat = (X[index] - Stats[r * 2]) * rstd;
-        result[index] = rstd * (Dy[index] * Gamma[h] - Sums[r * 2] - xhat * Sums[r * 2 + 1]);
-      }
-    }`,
-});
-
-/** dγ: per column, Σ_r dy·x̂ in row order. */
-const gradGammaSpec = (cols: number): ProgramSpec => ({
-  key: 'studio_ln_grad_gamma',
-  inputs: ['Dy', 'X', 'Stats'],
-  uniforms: 'rows : i32, cols : i32,',
-  outputSize: cols,
-  threads: cols,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.cols) {
-        var s = 0.0;
-        for (var r = 0; r < uniforms.rows; r++) {
-          let i = r * uniforms.cols + index;
-          s += Dy[i] * (X[i] - Stats[r * 2]) * Stats[r * 2 + 1];
-        }
-        result[index] = s;
-      }
-    }`,
-});
 
 function dims(x: tf.TensorInfo): { rows: number; cols: number } {
   const cols = x.shape[x.shape.length - 1];
@@ -126,18 +24,18 @@ function dims(x: tf.TensorInfo): { rows: number; cols: number } {
 function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
   const { rows, cols } = dims(x);
-  const stats = run(backend, statsSpec(rows), [x], [...ints(rows, cols), ...floats(attrs.eps as number)], [rows, 2]);
-  const y = run(backend, applySpec(rows * cols), [x, stats, gamma, beta], ints(rows * cols, cols), x.shape);
+  const stats = run(backend, layerNormStatsSpec(rows), [x], [...ints(rows, cols), ...floats(attrs.eps as number)], [rows, 2]);
+  const y = run(backend, layerNormApplySpec(rows * cols), [x, stats, gamma, beta], ints(rows * cols, cols), x.shape);
   return [y, stats];
 }
 
 function backwardKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend }) {
   const { dy, x, gamma, stats } = inputs as Record<string, tf.TensorInfo>;
   const { rows, cols } = dims(x);
-  const sums = run(backend, gradRowsSpec(rows), [dy, x, stats, gamma], ints(rows, cols), [rows, 2]);
-  const dx = run(backend, gradXSpec(rows * cols), [dy, x, stats, gamma, sums], ints(rows * cols, cols), x.shape);
+  const sums = run(backend, layerNormGradRowsSpec(rows), [dy, x, stats, gamma], ints(rows, cols), [rows, 2]);
+  const dx = run(backend, layerNormGradXSpec(rows * cols), [dy, x, stats, gamma, sums], ints(rows * cols, cols), x.shape);
   backend.disposeData(sums.dataId);
-  const dGamma = run(backend, gradGammaSpec(cols), [dy, x, stats], ints(rows, cols), [cols]);
+  const dGamma = run(backend, layerNormGradGammaSpec(cols), [dy, x, stats], ints(rows, cols), [cols]);
   const dBeta = columnSum(backend, dy, rows, cols);
   return [dx, dGamma, dBeta];
 }

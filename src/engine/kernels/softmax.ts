@@ -11,86 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { useFused, floats, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
+import { softmaxStatsSpec, softmaxApplySpec, softmaxGradRowsSpec, softmaxGradApplySpec } from './softmax.program.ts';
 
 const FORWARD = 'StudioMaskedSoftmax';
 const BACKWARD = 'StudioMaskedSoftmaxGrad';
-
-/** z for element (row, j); `rowsPerBatch` = N·T rows share one bias row. */
-const Z = `
-  fn z(row : i32, j : i32) -> f32 {
-    let b = row / uniforms.rowsPerBatch;
-    return S[row * uniforms.cols + j] * uniforms.scale + Bias[b * uniforms.cols + j];
-  }`;
-
-const statsSpec = (rows: number): ProgramSpec => ({
-  key: 'studio_softmax_stats',
-  inputs: ['S', 'Bias'],
-  uniforms: 'rows : i32, cols : i32, rowsPerBatch : i32, scale : f32,',
-  outputSize: rows * 2,
-  threads: rows,
-  main: `
-    ${Z}
-    fn main(index : i32) {
-      if (index < uniforms.rows) {
-        var m = z(index, 0);
-        for (var j = 1; j < uniforms.cols; j++) { m = max(m, z(index, j)); }
-        var l = 0.0;
-        for (var j = 0; j < uniforms.cols; j++) { l += exp(z(index, j) - m); }
-        result[index * 2] = m;
-        result[index * 2 + 1] = l;
-      }
-    }`,
-});
-
-const applySpec = (size: number): ProgramSpec => ({
-  key: 'studio_softmax_apply',
-  inputs: ['S', 'Bias', 'Stats'],
-  uniforms: 'total : i32, cols : i32, rowsPerBatch : i32, scale : f32,',
-  outputSize: size,
-  threads: size,
-  main: `
-    ${Z}
-    fn main(index : i32) {
-      if (index < uniforms.total) {
-        let row = index / uniforms.cols;
-        let j = index - row * uniforms.cols;
-        result[index] = exp(z(row, j) - Stats[row * 2]) / Stats[row * 2 + 1];
-      }
-    }`,
-});
-
-const gradRowsSpec = (rows: number): ProgramSpec => ({
-  key: 'studio_softmax_grad_rows',
-  inputs: ['Dy', 'Y'],
-  uniforms: 'rows : i32, cols : i32,',
-  outputSize: rows,
-  threads: rows,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.rows) {
-        let base = index * uniforms.cols;
-        var s = 0.0;
-        for (var j = 0; j < uniforms.cols; j++) { s += Dy[base + j] * Y[base + j]; }
-        result[index] = s;
-      }
-    }`,
-});
-
-const gradApplySpec = (size: number): ProgramSpec => ({
-  key: 'studio_softmax_grad_apply',
-  inputs: ['Dy', 'Y', 'Sums'],
-  uniforms: 'total : i32, cols : i32, scale : f32,',
-  outputSize: size,
-  threads: size,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.total) {
-        let row = index / uniforms.cols;
-        result[index] = uniforms.scale * Y[index] * (Dy[index] - Sums[row]);
-      }
-    }`,
-});
 
 function shapeOf(scores: tf.TensorInfo) {
   const cols = scores.shape[scores.shape.length - 1];
@@ -103,8 +28,8 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
   const { cols, size, rows } = shapeOf(scores);
   const batch = bias.shape[0];
   const common = [...ints(cols, rows / batch), ...floats(attrs.scale as number)];
-  const stats = run(backend, statsSpec(rows), [scores, bias], [...ints(rows), ...common], [rows, 2]);
-  const y = run(backend, applySpec(size), [scores, bias, stats], [...ints(size), ...common], scores.shape);
+  const stats = run(backend, softmaxStatsSpec(rows), [scores, bias], [...ints(rows), ...common], [rows, 2]);
+  const y = run(backend, softmaxApplySpec(size), [scores, bias, stats], [...ints(size), ...common], scores.shape);
   backend.disposeData(stats.dataId);
   return y;
 }
@@ -112,8 +37,8 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
 function backwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const { dy, y } = inputs as Record<string, tf.TensorInfo>;
   const { cols, size, rows } = shapeOf(y);
-  const sums = run(backend, gradRowsSpec(rows), [dy, y], ints(rows, cols), [rows]);
-  const ds = run(backend, gradApplySpec(size), [dy, y, sums], [...ints(size, cols), ...floats(attrs.scale as number)], y.shape);
+  const sums = run(backend, softmaxGradRowsSpec(rows), [dy, y], ints(rows, cols), [rows]);
+  const ds = run(backend, softmaxGradApplySpec(size), [dy, y, sums], [...ints(size, cols), ...floats(attrs.scale as number)], y.shape);
   backend.disposeData(sums.dataId);
   return ds;
 }

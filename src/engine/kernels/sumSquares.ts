@@ -7,30 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { useFused, ints, registerWebGpuKernel, run, runKernel, type ProgramSpec } from './program.ts';
+import { useFused, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
+import { foldSpec } from './sumSquares.program.ts';
 
 const KERNEL = 'StudioFoldSum';
 /** Elements per partial sum. */
 const CHUNK = 256;
-
-const foldSpec = (parts: number): ProgramSpec => ({
-  key: 'studio_fold_sum',
-  inputs: ['X'],
-  uniforms: 'total : i32, parts : i32, square : i32,',
-  outputSize: parts,
-  threads: parts,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.parts) {
-        var s = 0.0;
-        for (var i = index; i < uniforms.total; i += uniforms.parts) {
-          let v = X[i];
-          s += select(v, v * v, uniforms.square != 0);
-        }
-        result[index] = s;
-      }
-    }`,
-});
 
 function foldKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const x = inputs.x!;
