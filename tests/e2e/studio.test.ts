@@ -64,6 +64,38 @@ async function dropFile(page: Page, testId: string, path: string, type: string) 
   await page.getByTestId(testId).dispatchEvent('drop', { dataTransfer: dt });
 }
 
+/**
+ * Every visible control (button, input, select, textarea, link, slider, anything with a tabindex) must have an
+ * accessible name (aria-label, aria-labelledby, a <label>, its text, or a title) and be reachable with Tab.
+ * Returns one line per control that is not, naming it by tag, type and test id.
+ */
+async function controlProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const nameOf = (el: HTMLElement): string => {
+      const aria = el.getAttribute('aria-label')?.trim();
+      if (aria) return aria;
+      const by = el.getAttribute('aria-labelledby');
+      if (by) return by.split(/\s+/).map((id) => text(document.getElementById(id))).join(' ').trim();
+      const labels = (el as HTMLInputElement).labels;
+      if (labels && labels.length) return [...labels].map(text).join(' ').trim();
+      if (el.closest('label')) return text(el.closest('label'));
+      if (el.matches('button, a, [role="button"], [role="tab"], summary')) return text(el) || el.title;
+      return el.title ?? '';
+    };
+    const visible = (el: HTMLElement) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const sel = 'button, input, select, textarea, a[href], summary, [role="button"], [role="slider"], [role="tab"], [tabindex]';
+    const problems: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+      if (!visible(el)) continue;
+      const what = `${el.tagName.toLowerCase()}${el.getAttribute('type') ? `[type=${el.getAttribute('type')}]` : ''}${el.dataset.testid ? `#${el.dataset.testid}` : ''} "${text(el).slice(0, 40)}"`;
+      if (!nameOf(el)) problems.push(`${what}: no accessible name`);
+      if (el.tabIndex < 0 && !(el as HTMLButtonElement).disabled) problems.push(`${what}: not reachable with Tab (tabindex ${el.tabIndex})`);
+    }
+    return problems;
+  });
+}
+
 /** Polls from Node: Playwright's own polling of a string predicate would `eval` in the page, which the CSP blocks. */
 async function waitFor(page: Page, pick: string, timeout: number) {
   const until = Date.now() + timeout;
@@ -112,6 +144,11 @@ async function walkThrough(page: Page, errors: string[]) {
   await page.goto(origin);
   await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
 
+  // Keyboard: the data drop zone's picker is a real button that opens the file chooser on Enter.
+  const picker = page.getByTestId('data-drop').getByRole('button', { name: 'Choose data files' });
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), picker.press('Enter')]);
+  expect(chooser.isMultiple()).toBe(true);
+
   // 1. Data: drop the CSV; one row is invalid (empty text) and is reported with its line.
   await dropFile(page, 'data-drop', CSV, 'text/csv');
   const problems = page.getByRole('region', { name: 'Validation errors' });
@@ -141,6 +178,7 @@ async function walkThrough(page: Page, errors: string[]) {
   // The token statistics are recounted for the new max_length (the layout moves when they land).
   await waitFor(page, `s.tokenStatus === 'ready' && s.tokenStats.tokens.maxLength === ${MAX_LENGTH}`, 60_000);
   await snap(page, 'train-form');
+  expect(await controlProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Start training' }).click();
   await waitFor(page, "s.runState !== 'idle'", 10_000);
 
@@ -213,6 +251,7 @@ async function walkThrough(page: Page, errors: string[]) {
   for (const [l, v] of Object.entries(saved[0].scores)) expect(Math.abs(pg.scores[l] - v)).toBeLessThan(1e-3);
   await page.getByTestId('prediction').scrollIntoViewIfNeeded();
   await snap(page, 'playground');
+  expect(await controlProblems(page)).toEqual([]);
 
   writeFileSync(`${SHOTS}/summary.json`, JSON.stringify({ before, after, predictions: saved.length, playground: pg }, null, 2));
   expect(errors).toEqual([]);
