@@ -87,19 +87,23 @@ export const layerNormGradXSpec = (size: number): ProgramSpec => ({
     }`,
 });
 
-/** dγ: per column, Σ_r dy·x̂ in row order. */
-export const layerNormGradGammaSpec = (cols: number): ProgramSpec => ({
+/** dγ partial sums: invocation (k, c) adds dy·x̂ over rows [k·chunk, (k+1)·chunk) of column c, in order. */
+export const layerNormGradGammaSpec = (chunks: number, cols: number): ProgramSpec => ({
   key: 'studio_ln_grad_gamma',
   inputs: ['Dy', 'X', 'Stats'],
-  uniforms: 'rows : i32, cols : i32,',
-  outputSize: cols,
-  threads: cols,
+  uniforms: 'rows : i32, cols : i32, chunk : i32,',
+  outputSize: chunks * cols,
+  threads: chunks * cols,
   main: `
     fn main(index : i32) {
-      if (index < uniforms.cols) {
+      let k = index / uniforms.cols;
+      let c = index - k * uniforms.cols;
+      let r0 = k * uniforms.chunk;
+      if (r0 < uniforms.rows) {
+        let r1 = min(uniforms.rows, r0 + uniforms.chunk);
         var s = 0.0;
-        for (var r = 0; r < uniforms.rows; r++) {
-          let i = r * uniforms.cols + index;
+        for (var r = r0; r < r1; r++) {
+          let i = r * uniforms.cols + c;
           s += Dy[i] * (X[i] - Stats[r * 2]) * Stats[r * 2 + 1];
         }
         result[index] = s;

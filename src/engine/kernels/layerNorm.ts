@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { useFused, columnSum, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
+import { columnSum, ROW_CHUNK } from './columnSum.ts';
+import { useFused, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
 import { layerNormStatsSpec, layerNormApplySpec, layerNormGradRowsSpec, layerNormGradXSpec, layerNormGradGammaSpec } from './layerNorm.program.ts';
 
 const FORWARD = 'StudioLayerNorm';
@@ -35,7 +36,10 @@ function backwardKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; ba
   const sums = run(backend, layerNormGradRowsSpec(rows), [dy, x, stats, gamma], ints(rows, cols), [rows, 2]);
   const dx = run(backend, layerNormGradXSpec(rows * cols), [dy, x, stats, gamma, sums], ints(rows * cols, cols), x.shape);
   backend.disposeData(sums.dataId);
-  const dGamma = run(backend, layerNormGradGammaSpec(cols), [dy, x, stats], ints(rows, cols), [cols]);
+  const chunks = Math.ceil(rows / ROW_CHUNK);
+  const gammaParts = run(backend, layerNormGradGammaSpec(chunks, cols), [dy, x, stats], ints(rows, cols, ROW_CHUNK), chunks === 1 ? [cols] : [chunks, cols]);
+  const dGamma = chunks === 1 ? gammaParts : columnSum(backend, gammaParts, chunks, cols);
+  if (chunks > 1) backend.disposeData(gammaParts.dataId);
   const dBeta = columnSum(backend, dy, rows, cols);
   return [dx, dGamma, dBeta];
 }

@@ -6,23 +6,8 @@
  * is one fused matmul+bias dispatch. Other backends: plain ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { useFused, columnSum, registerWebGpuKernel, runKernel } from './program.ts';
-
-const COLUMN_SUM = 'StudioColumnSum';
-
-function columnSumKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend }) {
-  const x = inputs.x!;
-  const cols = x.shape[x.shape.length - 1];
-  return columnSum(backend, x, tf.util.sizeFromShape(x.shape) / cols, cols);
-}
-
-/** Σ over every axis but the last: x [..., C] → [C]. On webgpu one dispatch; elsewhere tf.sum. */
-export function sumToLastAxis(x: tf.Tensor): tf.Tensor1D {
-  if (!useFused()) return tf.sum(tf.reshape(x, [-1, x.shape[x.rank - 1]]), 0) as tf.Tensor1D;
-  registerWebGpuKernel(COLUMN_SUM, columnSumKernel);
-  return runKernel(COLUMN_SUM, { x })[0] as tf.Tensor1D;
-}
+import { sumToLastAxis } from './columnSum.ts';
+import { useFused } from './program.ts';
 
 /** x [F, in], w [out, in], b [out] → [F, out]. */
 export function linearOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {

@@ -106,28 +106,3 @@ export function runKernel(name: string, inputs: Record<string, tf.Tensor>, attrs
   const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs);
   return Array.isArray(out) ? out : [out];
 }
-
-/** Column sums of a row-major [rows, cols] buffer: one invocation per column, rows summed in order. */
-export function columnSumSpec(rows: number, cols: number): ProgramSpec {
-  return {
-    key: 'studio_colsum',
-    inputs: ['X'],
-    uniforms: 'rows : i32, cols : i32,',
-    outputSize: cols,
-    threads: cols,
-    main: `
-      fn main(index : i32) {
-        if (index < uniforms.cols) {
-          var s = 0.0;
-          for (var r = 0; r < uniforms.rows; r++) {
-            s += X[r * uniforms.cols + index];
-          }
-          result[index] = s;
-        }
-      }`,
-  };
-}
-
-export function columnSum(backend: WebGPUBackend, x: tf.TensorInfo, rows: number, cols: number): tf.TensorInfo {
-  return run(backend, columnSumSpec(rows, cols), [x], ints(rows, cols), [cols]);
-}

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { embeddingLookup } from '../../../src/engine/kernels/embedding.ts';
 import { layerNorm, layerNormReference } from '../../../src/engine/kernels/layerNorm.ts';
-import { linearOp, sumToLastAxis } from '../../../src/engine/kernels/linear.ts';
+import { ROW_CHUNK, sumToLastAxis } from '../../../src/engine/kernels/columnSum.ts';
+import { linearOp } from '../../../src/engine/kernels/linear.ts';
 import { maskedSoftmax, maskedSoftmaxReference } from '../../../src/engine/kernels/softmax.ts';
 import { sumOfSquares } from '../../../src/engine/kernels/sumSquares.ts';
 import { rng } from '../../../src/engine/random.ts';
@@ -52,10 +53,13 @@ async function compare(
 }
 
 describe('fused kernels match the plain ops on webgpu', () => {
-  test('layerNorm: values, dx, dγ, dβ (67 rows × 45 features, shifted inputs)', async () => {
-    const x = tf.add(random([67, 45], 1, 3), 5); // a large mean tests the centring
-    const gamma = random([45], 2);
-    const beta = random([45], 3);
+  test.each([
+    [67, 45],
+    [2 * ROW_CHUNK + 77, 24], // dγ and dβ in three row chunks, then a second pass
+  ])('layerNorm: values, dx, dγ, dβ (%i rows × %i features, shifted inputs)', async (rows, cols) => {
+    const x = tf.add(random([rows, cols], 1, 3), 5); // a large mean tests the centring
+    const gamma = random([cols], 2);
+    const beta = random([cols], 3);
     const r = await compare(
       (a, b, c) => layerNorm(a as tf.Tensor2D, b, c, 1e-12),
       (a, b, c) => layerNormReference(a as tf.Tensor2D, b, c, 1e-12),
@@ -65,6 +69,16 @@ describe('fused kernels match the plain ops on webgpu', () => {
     expect(r.value).toBeLessThan(1e-5);
     for (const e of r.grads) expect(e).toBeLessThan(1e-4);
     tf.dispose([x, gamma, beta]);
+  });
+
+  test('sumToLastAxis: one chunk, several chunks, and more chunks than ROW_CHUNK (three passes)', async () => {
+    for (const shape of [[37, 1, 19], [3 * ROW_CHUNK + 5, 7], [ROW_CHUNK * (ROW_CHUNK + 2), 2]]) {
+      const x = random(shape, 20);
+      const ours = sumToLastAxis(x);
+      const plain = tf.sum(tf.reshape(x, [-1, shape.at(-1)!]), 0);
+      expect(await relError(ours, plain), String(shape)).toBeLessThan(1e-5);
+      tf.dispose([x, ours, plain]);
+    }
   });
 
   test('maskedSoftmax: values and gradient, padded keys get ~0 probability', async () => {
@@ -100,7 +114,6 @@ describe('fused kernels match the plain ops on webgpu', () => {
     );
     expect(r.value).toBeLessThan(1e-5);
     for (const e of r.grads) expect(e).toBeLessThan(1e-5);
-    expect(await relError(sumToLastAxis(tf.reshape(x, [37, 1, 19])), tf.sum(x, 0))).toBeLessThan(1e-6);
     tf.dispose([x, w, b]);
   });
 
