@@ -1,7 +1,7 @@
 /**
  * y = x·Wᵀ + b (torch.nn.Linear, W stored [out, in]) with a hand-written gradient:
  *   dx = dy·W,  dW = dyᵀ·x,  db = Σ_rows dy
- * The matmuls are TF.js's (transposes folded into the shader); db is one barrier-free column sum instead
+ * The matmuls are TF.js's (transposes folded into the shader); db is a barrier-free column sum (columnSum.ts) instead
  * of TF.js's broadcast-add gradient, a shared-memory reduction (see program.ts). On webgpu the forward
  * is one fused matmul+bias dispatch. Other backends: plain ops.
  */

@@ -6,8 +6,9 @@
  * workgroup memory with workgroupBarrier(). On a real GPU that is the fast path; on a software adapter
  * (SwiftShader, what CI and GPU-less machines run) each barrier costs a fibre switch per invocation, and
  * a 512×32 row sum takes ~30 ms against ~0.5 ms for an element-wise op. The rows a BERT step reduces are
- * short (H ≤ 1024 features, T ≤ 512 keys), so one invocation per row (or per column) is also reasonable
- * on a real GPU, and it replaces many dispatches with one or two.
+ * short (H ≤ 1024 features, T ≤ 512 keys), so one invocation per row is also reasonable on a real GPU, and
+ * it replaces many dispatches with one or two. Long columns (Σ over B·T rows) are split into row chunks
+ * (columnSum.ts) so a real GPU still gets thousands of invocations.
  *
  * Every input is bound as a rank-1 view and every size is a uniform, because tfjs keys compiled pipelines
  * by the ranks and dtypes of the inputs: one pipeline per program, whatever the shapes.
