@@ -91,8 +91,8 @@ export type RunState = 'loading' | 'training' | 'paused' | 'evaluating' | 'finis
 export type Prediction =
   | { label: string; scores: Record<string, number> }
   | { labels: string[]; scores: Record<string, number> }
-  /** QA: `score` is start_logit + end_logit of the answer, `probability` its softmax over the n-best spans (absent: no answer). */
-  | { id: string; prediction_text: string; score?: number; probability?: number }
+  /** QA: `answer_start` is the answer's character offset in the context, `score` start_logit + end_logit, `probability` its softmax over the n-best spans (the three absent: no answer). */
+  | { id: string; prediction_text: string; answer_start?: number; score?: number; probability?: number }
   | { tags: string[] };
 
 export interface SplitResult {

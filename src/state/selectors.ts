@@ -101,10 +101,13 @@ export function entitySpans(words: string[], tags: string[]): { text: string; ty
   return out;
 }
 
-/** Context split around a span found by text (first occurrence), for highlighting. */
-export function highlight(context: string, answer: string): { before: string; match: string; after: string } | null {
+/**
+ * Context split around an answer, for highlighting: at `start` (a character offset, as SQuAD's answer_start)
+ * when the text is there, else at the text's first occurrence.
+ */
+export function highlight(context: string, answer: string, start?: number): { before: string; match: string; after: string } | null {
   if (!answer) return null;
-  const at = context.indexOf(answer);
+  const at = start !== undefined && context.startsWith(answer, start) ? start : context.indexOf(answer);
   if (at < 0) return null;
   return { before: context.slice(0, at), match: answer, after: context.slice(at + answer.length) };
 }

@@ -133,7 +133,7 @@ function qaOutputs(split: EvalSplitData, raw: RawOutputs, lossMetric: Record<str
     const text = answer?.text ?? '';
     answers.set(e.id, text);
     const found = answer && Number.isFinite(answer.score);
-    return { id: e.id, prediction_text: text, ...(found ? { score: answer.score, probability: answer.probability } : {}) };
+    return { id: e.id, prediction_text: text, ...(found ? { answer_start: answer.start, score: answer.score, probability: answer.probability } : {}) };
   });
   const m = qaMetrics(examples.map((e) => ({ id: e.id, answers: e.answers.text })), answers);
   const squad = m['squad_v1.1']!;

@@ -2,12 +2,15 @@ import { useMemo } from 'react';
 import { highlight } from '../state/selectors';
 
 /**
- * A QA context with the predicted answer (green) and, when given, the gold answer (yellow); `note` (the
- * answer's score) is shown right after the predicted answer.
+ * A QA context with the predicted answer (green) and, when given, the gold answer (yellow), each at its character
+ * offset when known; `note` (the answer's score) is shown right after the predicted answer.
  */
-export function AnswerSpan({ context, predicted, gold, note }: { context: string; predicted: string; gold?: string; note?: string }) {
-  const p = useMemo(() => highlight(context, predicted), [context, predicted]);
-  const g = useMemo(() => (gold && gold !== predicted ? highlight(context, gold) : null), [context, gold, predicted]);
+export function AnswerSpan({ context, predicted, predictedStart, gold, goldStart, note }: { context: string; predicted: string; predictedStart?: number; gold?: string; goldStart?: number; note?: string }) {
+  const p = useMemo(() => highlight(context, predicted, predictedStart), [context, predicted, predictedStart]);
+  const g = useMemo(
+    () => (gold && (gold !== predicted || goldStart !== predictedStart) ? highlight(context, gold, goldStart) : null),
+    [context, gold, goldStart, predicted, predictedStart],
+  );
   if (!p && !g) return <p className="context">{context}</p>;
   const marks = [p && { ...p, cls: 'answer', at: p.before.length }, g && { ...g, cls: 'gold', at: g.before.length }]
     .filter((m): m is NonNullable<typeof m> => !!m)

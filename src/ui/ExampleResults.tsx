@@ -18,11 +18,11 @@ export function ExampleResults() {
         const p = predictions[i];
         if (task === 'qa') {
           const q = ex as QaExample;
-          const text = p && 'prediction_text' in p ? p.prediction_text : '';
+          const qa = p && 'prediction_text' in p ? p : undefined;
           return (
             <div key={i} className="example">
               <strong>{q.question}</strong>
-              <AnswerSpan context={q.context} predicted={text} gold={q.answers.text[0]} />
+              <AnswerSpan context={q.context} predicted={qa?.prediction_text ?? ''} predictedStart={qa?.answer_start} gold={q.answers.text[0]} goldStart={q.answers.answerStart[0]} />
             </div>
           );
         }

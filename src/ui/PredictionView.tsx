@@ -19,7 +19,7 @@ export function PredictionView({ result }: { result: PlaygroundResult }) {
               </span>
             )}
           </p>
-          {result.context && <AnswerSpan context={result.context} predicted={p.prediction_text} note={p.probability !== undefined ? `${(p.probability * 100).toFixed(1)}%` : undefined} />}
+          {result.context && <AnswerSpan context={result.context} predicted={p.prediction_text} predictedStart={p.answer_start} note={p.probability !== undefined ? `${(p.probability * 100).toFixed(1)}%` : undefined} />}
         </>
       )}
       {'tags' in p && result.words && <Entities words={result.words} tags={p.tags} label="Tagged entities" />}

@@ -15,6 +15,14 @@ describe('playground QA answer', () => {
     expect(html).toContain('(87.3% · score 12.35)');
   });
 
+  test('the span at answer_start is highlighted, not the first occurrence of its text', () => {
+    const twice = 'Curie won. Then Curie won again.';
+    const html = renderToStaticMarkup(
+      createElement(PredictionView, { result: { prediction: { id: 'playground', prediction_text: 'Curie won', answer_start: 16, score: 3, probability: 0.5 }, context: twice, elapsedMs: 5 } }),
+    );
+    expect(html).toContain('Curie won. Then <mark class="answer" title="predicted">Curie won</mark>');
+  });
+
   test('no answer: no score shown', () => {
     const html = renderToStaticMarkup(createElement(PredictionView, { result: { prediction: { id: 'playground', prediction_text: '' }, context, elapsedMs: 5 } }));
     expect(html).toContain('(no answer found)');

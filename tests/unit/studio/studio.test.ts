@@ -95,6 +95,12 @@ describe('results views', () => {
     expect(highlight('the cat sat', 'cat')).toEqual({ before: 'the ', match: 'cat', after: ' sat' });
     expect(highlight('the cat sat', 'dog')).toBeNull();
   });
+  test('highlight uses the answer offset when the text occurs twice, the first occurrence without it', () => {
+    expect(highlight('a cat and a cat', 'cat', 12)).toEqual({ before: 'a cat and a ', match: 'cat', after: '' });
+    expect(highlight('a cat and a cat', 'cat')).toEqual({ before: 'a ', match: 'cat', after: ' and a cat' });
+    // An offset that does not point at the text (e.g. a stale one) falls back to the text.
+    expect(highlight('a cat and a cat', 'cat', 4)).toEqual({ before: 'a ', match: 'cat', after: ' and a cat' });
+  });
   test('threshold rows recompute precision / recall / F1 at the slider value', () => {
     const labels = ['x', 'y'];
     const scores = [[0.9, 0.2], [0.6, 0.7], [0.3, 0.8]];
