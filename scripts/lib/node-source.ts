@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TOKENIZER_FILES } from '../../src/hub/download.ts';
 import { hubSource, type FileSource } from '../../src/hub/source.ts';
 
 /** A directory on disk, for the CLI scripts (the browser uses localFilesSource). */
@@ -17,7 +18,18 @@ export function dirSource(dir: string): FileSource {
   };
 }
 
-/** `--model` accepts a local directory or a Hub id; a path that exists wins. */
+const MODEL_FILES = ['config.json', ...TOKENIZER_FILES];
+
+/**
+ * `--model` accepts a local directory or a Hub id; a path that exists wins. A directory with neither config.json
+ * nor a tokenizer file is refused with the model folders inside it named (e.g. `public/models` → `tiny-bert`).
+ */
 export function modelSource(spec: string): FileSource {
-  return existsSync(spec) && statSync(spec).isDirectory() ? dirSource(spec) : hubSource(spec);
+  if (!(existsSync(spec) && statSync(spec).isDirectory())) return hubSource(spec);
+  if (!MODEL_FILES.some((f) => existsSync(join(spec, f)))) {
+    const inside = readdirSync(spec).filter((d) => MODEL_FILES.some((f) => existsSync(join(spec, d, f))));
+    const hint = inside.length ? `; model folders inside it: ${inside.map((d) => join(spec, d)).join(', ')}` : '';
+    throw new Error(`${resolve(spec)} is not a model folder: it has no config.json or tokenizer files${hint}`);
+  }
+  return dirSource(spec);
 }

@@ -79,4 +79,10 @@ describe('tokenize CLI', () => {
     expect(lines.length).toBe(3);
     expect(lines[0].input_ids).toEqual(expected('koelectra-base-v1').entries[0].input_ids);
   });
+
+  it('a folder of model folders is refused with the folders inside it named', async () => {
+    await expect(run(['--model', TOKENIZER_DIR, '--input', input])).rejects.toThrow(
+      /is not a model folder: it has no config\.json or tokenizer files; model folders inside it: .*bert-base-uncased/,
+    );
+  });
 });
