@@ -54,6 +54,12 @@ export function encodeQaWindows(tok: StudioTokenizer, ex: QaExample, opts: QaWin
       `question ${ex.id} takes ${question.ids.length} tokens: no room for context within max_length ${opts.maxLength}`,
     );
   }
+  if (opts.stride >= budget) {
+    throw new Error(
+      `question ${ex.id} takes ${question.ids.length} tokens, leaving ${budget} context tokens per window within max_length ` +
+        `${opts.maxLength}: the stride (${opts.stride}) must be smaller; lower the stride or raise max_length`,
+    );
+  }
   const answer = answerRange(ex);
   return contextWindows(context.ids.length, budget, opts.stride).map(([s, e]) => {
     const a = assemble(tok.layout, question, sliceSegment(context, s, e), true);

@@ -92,6 +92,16 @@ describe('encodeQaWindows', () => {
     const ex: QaExample = { id: 'long', question: 'why '.repeat(30), context: 'x', answers: { text: [], answerStart: [] } };
     expect(() => encodeQaWindows(tok, ex, { maxLength: 16, stride: 2 })).toThrow(/no room/);
   });
+
+  it('names the question and the fix when its windows are too short for the stride', async () => {
+    const tok = await fixtureTokenizer('bert-base-uncased');
+    // 5 question tokens + [CLS] [SEP] [SEP] leave 8 context tokens in 16.
+    const ex: QaExample = { id: 'q7', question: 'why why why why why', context: 'a b c d e f g h i j k l', answers: { text: [], answerStart: [] } };
+    expect(() => encodeQaWindows(tok, ex, { maxLength: 16, stride: 8 })).toThrow(
+      'question q7 takes 5 tokens, leaving 8 context tokens per window within max_length 16: the stride (8) must be smaller; lower the stride or raise max_length',
+    );
+    expect(encodeQaWindows(tok, ex, { maxLength: 16, stride: 7 }).length).toBeGreaterThan(1);
+  });
 });
 
 describe.each(['bert-base-uncased', 'roberta-base', 'koelectra-base-v1'] as const)('XQuAD coverage with %s (max_length 384, stride 128)', (name) => {
