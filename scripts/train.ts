@@ -24,7 +24,13 @@ import { DataError, featuresFor, parseTrainFiles, writeSplit } from './lib/train
 
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
-  '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] --out <dir>';
+  '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
+  '[--valid-fraction F] --out <dir>';
+
+/** Without --valid, this share of --data becomes the validation split, as in the app (seeded; stratified by label). */
+export const DEFAULT_VALID_FRACTION = 0.1;
+/** The app's split seed (src/state/dataSlice.ts), so the CLI and the page hold out the same rows. */
+const SPLIT_SEED = 42;
 
 export class UsageError extends Error {}
 
@@ -38,13 +44,15 @@ export interface TrainArgs {
   maxSteps?: number;
   maxLength?: number;
   stride?: number;
+  /** Share of --data held out for validation when --valid is absent (0: none). */
+  validFraction: number;
   out: string;
 }
 
 const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const a: Partial<TrainArgs> = { task: 'auto' };
+  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALID_FRACTION };
   const posInt = (flag: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
@@ -73,6 +81,13 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       case '--max-steps': a.maxSteps = posInt(flag, value()); break;
       case '--max-length': a.maxLength = posInt(flag, value()); break;
       case '--stride': a.stride = posInt(flag, value()); break;
+      case '--valid-fraction': {
+        const v = value();
+        const f = Number(v);
+        if (!(f >= 0 && f < 1)) throw new UsageError(`--valid-fraction must be a number in [0, 1) (got ${v})`);
+        a.validFraction = f;
+        break;
+      }
       default:
         throw new UsageError(`unknown argument ${flag}`);
     }
@@ -122,7 +137,8 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   const files = [{ path: args.data, split: 'train' as const }];
   if (args.valid) files.push({ path: args.valid, split: 'validation' as never });
   if (args.test) files.push({ path: args.test, split: 'test' as never });
-  const data = await parseTrainFiles(files, args.task === 'auto' ? undefined : args.task);
+  const split = args.valid ? undefined : { validation: args.validFraction, test: 0, seed: SPLIT_SEED };
+  const data = await parseTrainFiles(files, args.task === 'auto' ? undefined : args.task, split);
   const errors = validateTrainConfig(resolveTrainConfig(input), { task: data.task, labels: data.task === 'qa' ? [] : data.labels });
   if (errors.length) throw new UsageError(`invalid config for ${data.task}:\n- ${errors.join('\n- ')}`);
   const tok = await loadTokenizer(modelSource(args.model));
@@ -149,6 +165,9 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   };
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
+  if (split?.validation) {
+    print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${data.task === 'classification' || data.task === 'pair' ? ', stratified by label' : ''}); --valid <file> or --valid-fraction 0 to change`);
+  }
 
   const mounts: Record<string, string> = { '/@train/': work };
   if (localModel) mounts['/@model/'] = resolve(args.model);

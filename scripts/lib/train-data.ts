@@ -8,6 +8,8 @@ import { basename, join } from 'node:path';
 import type { DataSource } from '../../src/data/read.ts';
 import { parseFiles, type ParseResult } from '../../src/data/pipeline.ts';
 import type { SplitName } from '../../src/data/split.ts';
+import { applySplit } from '../../src/data/session.ts';
+import type { SplitRequest } from '../../src/protocol/data.ts';
 import type { Example, Task } from '../../src/data/types.ts';
 import type { FeatureSet } from '../../src/tokenize/features.ts';
 import { buildFeatures, type StudioTokenizer } from '../../src/tokenize/index.ts';
@@ -25,8 +27,11 @@ export interface ParsedData {
   counts: Record<string, number>;
 }
 
-/** Every row error is fatal here: automation must not train on silently dropped rows. */
-export async function parseTrainFiles(files: { path: string; split: SplitName }[], task?: Task): Promise<ParsedData> {
+/**
+ * Every row error is fatal here: automation must not train on silently dropped rows. `split` carves the
+ * splits no file provides out of the training rows, exactly as the app's data worker does.
+ */
+export async function parseTrainFiles(files: { path: string; split: SplitName }[], task?: Task, split?: SplitRequest): Promise<ParsedData> {
   const result: ParseResult = await parseFiles(
     files.map((f) => ({ source: nodeDataSource(f.path), split: f.split })),
     task ? { task } : {},
@@ -37,6 +42,7 @@ export async function parseTrainFiles(files: { path: string; split: SplitName }[
     const more = result.errorCount > 20 ? `\n… and ${result.errorCount - 20} more row errors` : '';
     throw new DataError([result.error, ...lines].filter(Boolean).join('\n') + more);
   }
+  if (split) applySplit(result, split);
   return { task: result.task, labels: result.labels, examples: result.examples, counts: result.labelCounts };
 }
 

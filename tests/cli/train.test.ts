@@ -19,6 +19,9 @@ test('bad flags print the usage and exit 2', () => {
   const unknown = train(['--data', 'x', '--model', 'y', '--out', 'z', '--epochs', '3']);
   expect(unknown.status).toBe(2);
   expect(unknown.stderr).toMatch(/unknown argument --epochs/);
+  const fraction = train(['--data', 'x', '--model', 'y', '--out', 'z', '--valid-fraction', '1']);
+  expect(fraction.status).toBe(2);
+  expect(fraction.stderr).toMatch(/--valid-fraction must be a number in \[0, 1\) \(got 1\)/);
   const cfg = join(dir, 'bad-config.json');
   writeFileSync(cfg, JSON.stringify({ learning_rate: 1e-3, batchSize: 0 }));
   const badConfig = train(['--data', 'tests/fixtures/train/en_sentiment_poem_train.jsonl', '--model', 'public/models/tiny-bert', '--config', cfg, '--out', join(dir, 'o')]);
@@ -62,4 +65,27 @@ test('a short run writes metrics.json, history.jsonl, predictions.jsonl and an H
   const config = JSON.parse(readFileSync(join(out, 'checkpoint/config.json'), 'utf8'));
   expect(config.architectures).toEqual(['BertForSequenceClassification']);
   expect(Object.values(config.id2label).sort()).toEqual(['mixed', 'negative', 'no_impact', 'positive']);
+});
+
+test('without --valid, 10% of --data is held out as in the app; QA predictions carry their answer offset', () => {
+  type Row = { id: string; context: string; answers: { text: string[] } };
+  const rows = readFileSync('tests/fixtures/data/en_qa_xquad_en.jsonl', 'utf8').trim().split('\n').slice(0, 40);
+  const trainFile = join(dir, 'qa.jsonl');
+  writeFileSync(trainFile, rows.join('\n') + '\n');
+  const out = join(dir, 'qa-out');
+  const run = train(['--data', trainFile, '--model', 'public/models/tiny-bert', '--max-steps', '1', '--max-length', '128', '--stride', '32', '--out', out], 600_000);
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/^task qa, 36 train \/ 4 validation \/ 0 test examples/m);
+  expect(run.stdout).toMatch(/^validation: 10% of --data held out \(seed 42\)/m);
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  for (const k of ['exact_match', 'f1', 'korquad_exact_match', 'korquad_f1']) expect(typeof metrics.validation[k], k).toBe('number');
+  const contexts = new Map(rows.map((l) => JSON.parse(l) as Row).map((r) => [r.id, r.context]));
+  const preds = readFileSync(join(out, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(preds).toHaveLength(4);
+  for (const p of preds) {
+    expect(contexts.has(p.id)).toBe(true);
+    // A 1-step model still finds some span in every context; the offset points at the text in its context.
+    expect(p.prediction_text.length).toBeGreaterThan(0);
+    expect(contexts.get(p.id)!.slice(p.answer_start, p.answer_start + p.prediction_text.length)).toBe(p.prediction_text);
+  }
 });
