@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import react from '@vitejs/plugin-react';
@@ -40,6 +41,10 @@ function gpuProject(name: string, include: string[], exclude: string[]): TestPro
 
 export default defineConfig({
   plugins: [react(), cspForBuildsOnly],
+  // transformers.js serves us tokenizers only: ONNX Runtime (27 MB of wasm) is replaced by an empty module.
+  resolve: {
+    alias: [{ find: /^onnxruntime-web\/webgpu$/, replacement: fileURLToPath(new URL('./src/tokenize/no-onnxruntime.ts', import.meta.url)) }],
+  },
   worker: { format: 'es' },
   // Pre-bundled up front: a dependency discovered mid-test makes Vite reload the page under the test.
   optimizeDeps: { include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu', '@huggingface/transformers'] },

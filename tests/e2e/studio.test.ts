@@ -6,7 +6,7 @@
  * loader (in Node) and give the same predictions, and the zip dropped into the playground predicts the same.
  * Screenshots of every step go to test-results/studio/ for a person to look at.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -39,6 +39,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+});
+
+test('the build ships no ONNX Runtime: transformers.js serves tokenizers only', () => {
+  const assets = readdirSync('dist/assets');
+  expect(assets.filter((f) => f.endsWith('.wasm') || f.includes('ort-'))).toEqual([]);
+  const bytes = assets.reduce((n, f) => n + statSync(`dist/assets/${f}`).size, 0);
+  expect(bytes).toBeLessThan(10 * 2 ** 20);
 });
 
 const snap = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${String(++shot).padStart(2, '0')}-${name}.png`, fullPage: true });
