@@ -79,7 +79,11 @@ export interface TrainConfig {
   metricForBest: string | null;
   /** Stop when metricForBest has not improved by more than minDelta for `patience` evaluations (0 = off). */
   earlyStopping: { patience: number; minDelta: number };
-  /** Freeze the embeddings, the first `layers` encoder layers, or the whole encoder (head only). */
+  /**
+   * Freeze the embeddings, the first `layers` encoder layers, or the whole encoder (head only). BERT's pooler
+   * counts as head here and trains (HF's `model.bert.requires_grad_(False)` would freeze it): checkpoints
+   * without one, like the built-in model, would otherwise classify through a frozen random layer.
+   */
   freeze: { embeddings: boolean; layers: number; encoder: boolean };
   /** Layer-wise LR decay: layer l of L gets lr · factor^(L + 1 - l), embeddings factor^(L + 1); 1 = off. */
   layerwiseLrDecay: number;

@@ -53,7 +53,9 @@ export interface FreezeRule {
 
 /**
  * Names that train. With LoRA only the adapters and the head train (PEFT's modules_to_save for the
- * classifier); otherwise every parameter not frozen by the rule.
+ * classifier); otherwise every parameter not frozen by the rule. The head is everything above the last
+ * encoder layer, BERT's pooler included (PEFT and `requires_grad_(False)` on the base model freeze the pooler;
+ * we do not, see TrainConfig.freeze).
  */
 export function trainableNames(allNames: Iterable<string>, numLayers: number, freeze: FreezeRule, lora: boolean): Set<string> {
   const out = new Set<string>();
