@@ -166,7 +166,8 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
   if (split?.validation) {
-    print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${data.task === 'classification' || data.task === 'pair' ? ', stratified by label' : ''}); --valid <file> or --valid-fraction 0 to change`);
+    const how = data.task === 'classification' || data.task === 'pair' ? ', stratified by label' : data.task === 'qa' ? ', whole contexts' : '';
+    print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${how}); --valid <file> or --valid-fraction 0 to change`);
   }
 
   const mounts: Record<string, string> = { '/@train/': work };

@@ -1,5 +1,5 @@
 import { rng as mulberry32 } from '../engine/random.ts';
-import type { ClassificationExample, Example, Task } from './types.ts';
+import type { ClassificationExample, Example, QaExample, Task } from './types.ts';
 
 export { mulberry32 };
 
@@ -102,7 +102,49 @@ export function assignSplits(files: readonly { name: string; split?: SplitName }
   return named;
 }
 
-/** A seeded random split of one set of examples; stratified by label for single-label tasks. */
+/**
+ * A split that keeps every group whole (QA: all questions on one context), so validation never asks about a
+ * passage the model trained on. Groups are taken in seeded random order; one joins validation (then test) while
+ * that brings the split's size closer to its target, so sizes land within half a group of the fractions; when
+ * every group is more than twice a target, that split gets the smallest group.
+ */
+export function groupedSplitIndices(keys: readonly string[], fractions: SplitFractions, seed: number): SplitIndices {
+  const { validation, test } = fractions;
+  if (validation < 0 || test < 0 || validation + test >= 1) throw new Error(`split fractions must be >= 0 and leave some training data (got validation ${validation}, test ${test})`);
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(i);
+  });
+  const order = shuffleInPlace([...groups.values()], mulberry32(seed));
+  const target = { validation: Math.round(keys.length * validation), test: Math.round(keys.length * test) };
+  const out: SplitIndices = { train: [], validation: [], test: [] };
+  const closer = (have: number, add: number, want: number) => have < want && have + add - want <= want - have;
+  const taken: Record<SplitName, number[][]> = { train: [], validation: [], test: [] };
+  for (const g of order) {
+    const to = closer(out.validation.length, g.length, target.validation) ? 'validation' : closer(out.test.length, g.length, target.test) ? 'test' : 'train';
+    taken[to].push(g);
+    for (const i of g) out[to].push(i);
+  }
+  // Every group too big for a target: rather than no validation (or test) at all, give it the smallest group,
+  // as long as one stays to train on.
+  for (const to of ['validation', 'test'] as const) {
+    if (target[to] === 0 || taken[to].length > 0 || taken.train.length < 2) continue;
+    const g = taken.train.reduce((a, b) => (b.length < a.length ? b : a));
+    taken.train.splice(taken.train.indexOf(g), 1);
+    const moved = new Set(g);
+    out.train = out.train.filter((i) => !moved.has(i));
+    out[to].push(...g);
+  }
+  for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
+  return out;
+}
+
+/**
+ * A seeded random split of one set of examples; stratified by label for single-label tasks, grouped by context
+ * for QA (questions on one passage stay in one split).
+ */
 export function splitExamples<E extends Example>(
   examples: readonly E[],
   task: Task,
@@ -110,7 +152,10 @@ export function splitExamples<E extends Example>(
   seed: number,
 ): Record<SplitName, E[]> {
   const strata = task === 'classification' || task === 'pair' ? examples.map((e) => (e as ClassificationExample).label) : undefined;
-  const idx = splitIndices(examples.length, fractions, seed, strata);
+  const idx =
+    task === 'qa'
+      ? groupedSplitIndices(examples.map((e) => (e as QaExample).context), fractions, seed)
+      : splitIndices(examples.length, fractions, seed, strata);
   return {
     train: idx.train.map((i) => examples[i]),
     validation: idx.validation.map((i) => examples[i]),

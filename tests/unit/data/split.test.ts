@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assignSplits, mulberry32, splitExamples, splitIndices } from '../../../src/data/split.ts';
-import type { ClassificationExample } from '../../../src/data/types.ts';
+import { readFileSync } from 'node:fs';
+import { assignSplits, groupedSplitIndices, mulberry32, splitExamples, splitIndices } from '../../../src/data/split.ts';
+import type { ClassificationExample, QaExample } from '../../../src/data/types.ts';
 
 const examples: ClassificationExample[] = Array.from({ length: 1000 }, (_, i) => ({
   text: `t${i}`,
@@ -31,6 +32,52 @@ describe('seeded splits', () => {
 
   it('rejects fractions that leave nothing to train on', () => {
     expect(() => splitIndices(10, { validation: 0.5, test: 0.5 }, 1)).toThrow(/leave some training data/);
+  });
+});
+
+describe('QA splits keep the questions on one context together', () => {
+  type Row = { id: string; question: string; context: string; answers: { text: string[]; answer_start: number[] } };
+  const qa: QaExample[] = readFileSync('tests/fixtures/data/en_qa_xquad_en.jsonl', 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row)
+    .map((r) => ({ id: r.id, question: r.question, context: r.context, answers: { text: r.answers.text, answerStart: r.answers.answer_start } }));
+
+  it('no context is in two splits; sizes are within half the largest group of the fractions; seeded', () => {
+    const s = splitExamples(qa, 'qa', { validation: 0.1, test: 0.1 }, 42);
+    const contexts = (xs: QaExample[]) => new Set(xs.map((e) => e.context));
+    const [tr, va, te] = [contexts(s.train), contexts(s.validation), contexts(s.test)];
+    for (const c of va) expect(tr.has(c) || te.has(c)).toBe(false);
+    for (const c of te) expect(tr.has(c)).toBe(false);
+    expect(s.train.length + s.validation.length + s.test.length).toBe(qa.length);
+    const sizes = new Map<string, number>();
+    for (const e of qa) sizes.set(e.context, (sizes.get(e.context) ?? 0) + 1);
+    const half = Math.max(...sizes.values()) / 2;
+    expect(Math.abs(s.validation.length - Math.round(qa.length * 0.1))).toBeLessThanOrEqual(half);
+    expect(Math.abs(s.test.length - Math.round(qa.length * 0.1))).toBeLessThanOrEqual(half);
+    expect(splitExamples(qa, 'qa', { validation: 0.1, test: 0.1 }, 42)).toEqual(s);
+    expect(splitExamples(qa, 'qa', { validation: 0.1, test: 0.1 }, 43).validation).not.toEqual(s.validation);
+  });
+
+  it('groups larger than twice the target stay in train rather than overshoot', () => {
+    // 20 items: groups of 10, 6, 3 and 1; 10% is 2 items, so only the single item or the group of 3 may go.
+    const keys = [...Array(10).fill('a'), ...Array(6).fill('b'), ...Array(3).fill('c'), 'd'];
+    for (let seed = 0; seed < 20; seed++) {
+      const s = groupedSplitIndices(keys, { validation: 0.1, test: 0 }, seed);
+      expect([1, 3]).toContain(s.validation.length);
+      expect(s.test).toEqual([]);
+    }
+  });
+
+  it('when every group is too big for the target, validation gets the smallest one (train keeps the rest)', () => {
+    const keys = [...Array(8).fill('a'), ...Array(9).fill('b'), ...Array(7).fill('c'), ...Array(8).fill('d')];
+    const s = groupedSplitIndices(keys, { validation: 0.1, test: 0.05 }, 1);
+    expect(s.validation.map((i) => keys[i])).toEqual(Array(7).fill('c'));
+    // Test (2 of 32 wanted) gets one of the two remaining groups of 8, whole.
+    expect(s.test.length).toBe(8);
+    expect(new Set(s.test.map((i) => keys[i])).size).toBe(1);
+    expect(s.train.length + s.validation.length + s.test.length).toBe(keys.length);
+    expect(groupedSplitIndices(['x', 'x', 'x'], { validation: 0.1, test: 0 }, 1)).toEqual({ train: [0, 1, 2], validation: [], test: [] });
   });
 });
 
