@@ -20,7 +20,7 @@ import { unknownKeys, validateTrainConfig } from '../src/train/configValidate.ts
 import type { TrainManifest } from './browser/trainEntry.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
-import { DataError, featuresFor, parseTrainFiles, writeSplit } from './lib/train-data.ts';
+import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
 
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
@@ -168,6 +168,9 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   if (split?.validation) {
     const how = data.task === 'classification' || data.task === 'pair' ? ', stratified by label' : data.task === 'qa' ? ', whole contexts' : '';
     print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${how}); --valid <file> or --valid-fraction 0 to change`);
+    const gold = data.examples.validation.map((e) => JSON.stringify(goldRow(data.task, e)));
+    writeFileSync(join(out, 'validation.jsonl'), gold.length ? gold.join('\n') + '\n' : '');
+    print(`validation rows written to ${join(out, 'validation.jsonl')} (gold for npm run eval, in the order of predictions.jsonl)`);
   }
 
   const mounts: Record<string, string> = { '/@train/': work };

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { runEvalCommand } from '../../scripts/lib/evalCommand.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,4 +91,12 @@ test('without --valid, 10% of --data is held out as in the app (QA: whole contex
     expect(p.prediction_text.length).toBeGreaterThan(0);
     expect(context.slice(p.answer_start, p.answer_start + p.prediction_text.length)).toBe(p.prediction_text);
   }
+  // The held-out rows are written as gold: npm run eval on them gives metrics.json's numbers back.
+  const printed: string[] = [];
+  const status = runEvalCommand(['--task', 'qa', '--gold', join(out, 'validation.jsonl'), '--pred', join(out, 'predictions.jsonl')], { out: (t) => printed.push(t), err: (t) => printed.push(t) });
+  expect(status, printed.join('')).toBe(0);
+  const scored = JSON.parse(printed.join(''));
+  expect(scored['squad_v1.1'].exact_match).toBeCloseTo(metrics.validation.exact_match, 9);
+  expect(scored['squad_v1.1'].f1).toBeCloseTo(metrics.validation.f1, 9);
+  expect(scored['korquad_v1.0'].f1).toBeCloseTo(metrics.validation.korquad_f1, 9);
 });
