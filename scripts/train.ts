@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Task } from '../src/data/types.ts';
+import { DEFAULT_VALIDATION_FRACTION, SPLIT_SEED, splitKind } from '../src/data/split.ts';
 import type { TrainEvent } from '../src/protocol/train.ts';
 import { loadTokenizer } from '../src/tokenize/index.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.ts';
@@ -27,10 +28,6 @@ export const USAGE =
   '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
   '[--valid-fraction F] --out <dir>';
 
-/** Without --valid, this share of --data becomes the validation split, as in the app (seeded; stratified by label). */
-export const DEFAULT_VALID_FRACTION = 0.1;
-/** The app's split seed (src/state/dataSlice.ts), so the CLI and the page hold out the same rows. */
-const SPLIT_SEED = 42;
 
 export class UsageError extends Error {}
 
@@ -52,7 +49,7 @@ export interface TrainArgs {
 const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALID_FRACTION };
+  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION };
   const posInt = (flag: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
@@ -166,8 +163,8 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
   if (split?.validation) {
-    const how = data.task === 'classification' || data.task === 'pair' ? ', stratified by label' : data.task === 'qa' ? ', whole contexts' : '';
-    print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${how}); --valid <file> or --valid-fraction 0 to change`);
+    const kind = splitKind(data.task);
+    print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${kind === 'random' ? '' : `, ${kind}`}); --valid <file> or --valid-fraction 0 to change`);
     const gold = data.examples.validation.map((e) => JSON.stringify(goldRow(data.task, e)));
     writeFileSync(join(out, 'validation.jsonl'), gold.length ? gold.join('\n') + '\n' : '');
     print(`validation rows written to ${join(out, 'validation.jsonl')} (gold for npm run eval, in the order of predictions.jsonl)`);

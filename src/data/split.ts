@@ -28,10 +28,6 @@ export interface SplitIndices {
 }
 
 /**
- * Indices 0..n-1 into train/validation/test. With `strata` (one key per item, e.g. its label) each stratum
- * is split on its own with the same fractions. Each list is returned in ascending order (file order).
- */
-/**
  * Largest-remainder apportionment: `total` items taken from groups in proportion to `sizes × fraction`, so
  * a stratified split has exactly the overall size asked for (20% of 60 is 12, not 13 after rounding per class).
  */
@@ -50,17 +46,36 @@ function apportion(sizes: readonly number[], fraction: number, total: number): n
   return take;
 }
 
-export function splitIndices(n: number, fractions: SplitFractions, seed: number, strata?: readonly string[]): SplitIndices {
-  const { validation, test } = fractions;
+function checkFractions({ validation, test }: SplitFractions): void {
   if (validation < 0 || test < 0 || validation + test >= 1) throw new Error(`split fractions must be >= 0 and leave some training data (got validation ${validation}, test ${test})`);
-  const rand = mulberry32(seed);
+}
+
+/** Indices 0..n-1 grouped by their key, groups in the order their keys first appear. */
+function groupIndices(n: number, keyOf: (i: number) => string): Map<string, number[]> {
   const groups = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
-    const key = strata ? strata[i] : '';
+    const key = keyOf(i);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(i);
   }
+  return groups;
+}
+
+const ascending = (out: SplitIndices): SplitIndices => {
+  for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
+  return out;
+};
+
+/**
+ * Indices 0..n-1 into train/validation/test. With `strata` (one key per item, e.g. its label) each stratum
+ * is split on its own with the same fractions. Each list is returned in ascending order (file order).
+ */
+export function splitIndices(n: number, fractions: SplitFractions, seed: number, strata?: readonly string[]): SplitIndices {
+  checkFractions(fractions);
+  const { validation, test } = fractions;
+  const rand = mulberry32(seed);
+  const groups = groupIndices(n, (i) => (strata ? strata[i] : ''));
   const out: SplitIndices = { train: [], validation: [], test: [] };
   // Sorted keys: the random stream must not depend on the order classes first appear in.
   const keys = [...groups.keys()].sort();
@@ -72,8 +87,7 @@ export function splitIndices(n: number, fractions: SplitFractions, seed: number,
     // Index loops, not push(...slice): a class can hold more items than a call's argument limit.
     g.forEach((idx, j) => (j < nVal[i] ? out.validation : j < nVal[i] + nTest[i] ? out.test : out.train).push(idx));
   });
-  for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
-  return out;
+  return ascending(out);
 }
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -109,36 +123,36 @@ export function assignSplits(files: readonly { name: string; split?: SplitName }
  * every group is more than twice a target, that split gets the smallest group.
  */
 export function groupedSplitIndices(keys: readonly string[], fractions: SplitFractions, seed: number): SplitIndices {
-  const { validation, test } = fractions;
-  if (validation < 0 || test < 0 || validation + test >= 1) throw new Error(`split fractions must be >= 0 and leave some training data (got validation ${validation}, test ${test})`);
-  const groups = new Map<string, number[]>();
-  keys.forEach((k, i) => {
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(i);
-  });
-  const order = shuffleInPlace([...groups.values()], mulberry32(seed));
-  const target = { validation: Math.round(keys.length * validation), test: Math.round(keys.length * test) };
-  const out: SplitIndices = { train: [], validation: [], test: [] };
-  const closer = (have: number, add: number, want: number) => have < want && have + add - want <= want - have;
+  checkFractions(fractions);
+  const order = shuffleInPlace([...groupIndices(keys.length, (i) => keys[i]).values()], mulberry32(seed));
+  const target = { validation: Math.round(keys.length * fractions.validation), test: Math.round(keys.length * fractions.test) };
   const taken: Record<SplitName, number[][]> = { train: [], validation: [], test: [] };
+  const size = { validation: 0, test: 0 };
+  const closer = (to: 'validation' | 'test', add: number) => size[to] < target[to] && size[to] + add - target[to] <= target[to] - size[to];
   for (const g of order) {
-    const to = closer(out.validation.length, g.length, target.validation) ? 'validation' : closer(out.test.length, g.length, target.test) ? 'test' : 'train';
+    const to = closer('validation', g.length) ? 'validation' : closer('test', g.length) ? 'test' : 'train';
+    if (to !== 'train') size[to] += g.length;
     taken[to].push(g);
-    for (const i of g) out[to].push(i);
   }
   // Every group too big for a target: rather than no validation (or test) at all, give it the smallest group,
   // as long as one stays to train on.
   for (const to of ['validation', 'test'] as const) {
     if (target[to] === 0 || taken[to].length > 0 || taken.train.length < 2) continue;
-    const g = taken.train.reduce((a, b) => (b.length < a.length ? b : a));
-    taken.train.splice(taken.train.indexOf(g), 1);
-    const moved = new Set(g);
-    out.train = out.train.filter((i) => !moved.has(i));
-    out[to].push(...g);
+    const smallest = taken.train.reduce((a, b) => (b.length < a.length ? b : a));
+    taken[to].push(...taken.train.splice(taken.train.indexOf(smallest), 1));
   }
-  for (const list of Object.values(out)) list.sort((a: number, b: number) => a - b);
-  return out;
+  const out: SplitIndices = { train: [], validation: [], test: [] };
+  for (const to of SPLITS) for (const g of taken[to]) for (const i of g) out[to].push(i);
+  return ascending(out);
+}
+
+/** The share of the training rows the app (and `npm run train` without --valid) holds out, and its seed. */
+export const DEFAULT_VALIDATION_FRACTION = 0.1;
+export const SPLIT_SEED = 42;
+
+/** How splitExamples divides a task's rows. */
+export function splitKind(task: Task): 'stratified by label' | 'whole contexts' | 'random' {
+  return task === 'classification' || task === 'pair' ? 'stratified by label' : task === 'qa' ? 'whole contexts' : 'random';
 }
 
 /**
@@ -151,11 +165,11 @@ export function splitExamples<E extends Example>(
   fractions: SplitFractions,
   seed: number,
 ): Record<SplitName, E[]> {
-  const strata = task === 'classification' || task === 'pair' ? examples.map((e) => (e as ClassificationExample).label) : undefined;
+  const kind = splitKind(task);
   const idx =
-    task === 'qa'
+    kind === 'whole contexts'
       ? groupedSplitIndices(examples.map((e) => (e as QaExample).context), fractions, seed)
-      : splitIndices(examples.length, fractions, seed, strata);
+      : splitIndices(examples.length, fractions, seed, kind === 'stratified by label' ? examples.map((e) => (e as ClassificationExample).label) : undefined);
   return {
     train: idx.train.map((i) => examples[i]),
     validation: idx.validation.map((i) => examples[i]),

@@ -1,6 +1,7 @@
 /** Data step: dropped files, the worker's parse summary, the user's task / column choices, token statistics. */
 import * as data from '../client/dataClient';
 import type { Task } from '../data/types';
+import { DEFAULT_VALIDATION_FRACTION, SPLIT_SEED } from '../data/split';
 import type { ColumnMapping, DataFile, DataSummary, SplitName, TokenStats } from '../protocol/data';
 import type { Slice } from './types';
 
@@ -61,7 +62,7 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   tokenStats: null,
   tokenStatus: 'idle',
   maxLength: null,
-  validationFraction: 0.1,
+  validationFraction: DEFAULT_VALIDATION_FRACTION,
 
   async addDataFiles(files) {
     const added = files.map((f) => ({ name: f.name, blob: f as Blob, split: guessSplit(f.name) }));
@@ -113,7 +114,7 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
     try {
       const summary = await data.parseFiles(
         dataFiles,
-        { task: taskChoice, columns: columnChoice, split: { validation: validationFraction, test: 0, seed: 42 } },
+        { task: taskChoice, columns: columnChoice, split: { validation: validationFraction, test: 0, seed: SPLIT_SEED } },
         (p) => set({ dataProgress: { label: `Reading ${p.file ?? ''}`, loaded: p.loaded, total: p.total } }),
       );
       set({ summary, dataStatus: summary.error ? 'error' : 'ready', dataError: summary.error ?? null, dataProgress: null });

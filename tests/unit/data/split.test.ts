@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { assignSplits, groupedSplitIndices, mulberry32, splitExamples, splitIndices } from '../../../src/data/split.ts';
 import type { ClassificationExample, QaExample } from '../../../src/data/types.ts';
+import { xquadExamples } from '../tokenize/helpers.ts';
 
 const examples: ClassificationExample[] = Array.from({ length: 1000 }, (_, i) => ({
   text: `t${i}`,
@@ -36,12 +36,7 @@ describe('seeded splits', () => {
 });
 
 describe('QA splits keep the questions on one context together', () => {
-  type Row = { id: string; question: string; context: string; answers: { text: string[]; answer_start: number[] } };
-  const qa: QaExample[] = readFileSync('tests/fixtures/data/en_qa_xquad_en.jsonl', 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Row)
-    .map((r) => ({ id: r.id, question: r.question, context: r.context, answers: { text: r.answers.text, answerStart: r.answers.answer_start } }));
+  const qa = xquadExamples();
 
   it('no context is in two splits; sizes are within half the largest group of the fractions; seeded', () => {
     const s = splitExamples(qa, 'qa', { validation: 0.1, test: 0.1 }, 42);
