@@ -18,15 +18,20 @@ export interface QaWindowOptions {
   padding?: 'max_length' | 'none';
 }
 
+/** Why windows of `budget` context tokens cannot overlap by `stride` tokens; null when they can. */
+function windowProblem(budget: number, stride: number): string | null {
+  if (budget <= 0) return 'no room for context';
+  if (stride >= budget) return `the stride (${stride}) must be smaller; lower the stride or raise max_length`;
+  return null;
+}
+
 /**
  * Token ranges [start, end) of the context windows, as the Rust tokenizer's overflow does it: windows
  * start every `budget - stride` tokens and the last one ends at the context's end.
  */
 export function contextWindows(contextLength: number, budget: number, stride: number): [number, number][] {
-  if (budget <= 0) throw new Error(`no room for context tokens (budget ${budget})`);
-  if (stride >= budget) {
-    throw new Error(`stride ${stride} must be smaller than the ${budget} context tokens a window holds`);
-  }
+  const problem = windowProblem(budget, stride);
+  if (problem) throw new Error(`${problem} (${budget} context tokens per window)`);
   if (contextLength === 0) return [[0, 0]];
   const out: [number, number][] = [];
   for (let start = 0; ; start += budget - stride) {
@@ -49,15 +54,11 @@ export function encodeQaWindows(tok: StudioTokenizer, ex: QaExample, opts: QaWin
   const question = segmentOf(tok, ex.question.trimStart());
   const context = segmentOf(tok, ex.context);
   const budget = opts.maxLength - question.ids.length - numSpecialTokens(tok.layout, true);
-  if (budget <= 0) {
+  const problem = windowProblem(budget, opts.stride);
+  if (problem) {
     throw new Error(
-      `question ${ex.id} takes ${question.ids.length} tokens: no room for context within max_length ${opts.maxLength}`,
-    );
-  }
-  if (opts.stride >= budget) {
-    throw new Error(
-      `question ${ex.id} takes ${question.ids.length} tokens, leaving ${budget} context tokens per window within max_length ` +
-        `${opts.maxLength}: the stride (${opts.stride}) must be smaller; lower the stride or raise max_length`,
+      `question ${ex.id} takes ${question.ids.length} tokens, leaving ${Math.max(0, budget)} context tokens per window ` +
+        `within max_length ${opts.maxLength}: ${problem}`,
     );
   }
   const answer = answerRange(ex);
