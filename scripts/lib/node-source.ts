@@ -19,6 +19,7 @@ export function dirSource(dir: string): FileSource {
 }
 
 const MODEL_FILES = ['config.json', ...TOKENIZER_FILES];
+const isModelDir = (dir: string) => MODEL_FILES.some((f) => existsSync(join(dir, f)));
 
 /**
  * `--model` accepts a local directory or a Hub id; a path that exists wins. A directory with neither config.json
@@ -26,8 +27,8 @@ const MODEL_FILES = ['config.json', ...TOKENIZER_FILES];
  */
 export function modelSource(spec: string): FileSource {
   if (!(existsSync(spec) && statSync(spec).isDirectory())) return hubSource(spec);
-  if (!MODEL_FILES.some((f) => existsSync(join(spec, f)))) {
-    const inside = readdirSync(spec).filter((d) => MODEL_FILES.some((f) => existsSync(join(spec, d, f))));
+  if (!isModelDir(spec)) {
+    const inside = readdirSync(spec).filter((d) => isModelDir(join(spec, d)));
     const hint = inside.length ? `; model folders inside it: ${inside.map((d) => join(spec, d)).join(', ')}` : '';
     throw new Error(`${resolve(spec)} is not a model folder: it has no config.json or tokenizer files${hint}`);
   }
