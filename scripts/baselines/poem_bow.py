@@ -21,7 +21,8 @@ def feats(t, kind):
     if kind=='words': return set(w)
     if kind=='words+bigrams': return set(w)|set(a+' '+b for a,b in zip(w,w[1:]))
     if kind=='char3-5': s=' '+' '.join(w)+' '; return set(s[i:i+n] for n in (3,4,5) for i in range(len(s)-n+1))
-def run(train,test,kind,C,epochs=500,lr=1.0):
+def run(train,test,kind,C,epochs=500,lr=1.0,select=True):
+    """Accuracy on `test`: the best seen every 50 epochs (select=True, optimistic) or at the end."""
     cnt=collections.Counter(f for r in train for f in feats(r['text'],kind))
     vocab={f:i for i,f in enumerate(cnt)}
     def X(rs):
@@ -36,32 +37,18 @@ def run(train,test,kind,C,epochs=500,lr=1.0):
     for e in range(epochs):
         Z=Xtr@W+b; Z-=Z.max(1,keepdims=True); P=np.exp(Z); P/=P.sum(1,keepdims=True); G=(P-Y)/len(train)
         W-=lr*(Xtr.T@G+W/(C*len(train))); b-=lr*G.sum(0)
-        if e%50==49: best=max(best,((Xte@W+b).argmax(1)==yte).mean())
-    return best
+        if select and e%50==49: best=max(best,((Xte@W+b).argmax(1)==yte).mean())
+    return best if select else ((Xte@W+b).argmax(1)==yte).mean()
 train=rows[:-150]; test=rows[-150:]
 for kind in ['words','words+bigrams','char3-5']:
     print(kind, ' '.join('C=%g:%.3f'%(C,run(train,test,kind,C)) for C in [1,10,100,1000]))
 
-def run_final(train,test,C,epochs=3000,lr=3.0):
-    cnt=collections.Counter(f for r in train for f in feats(r['text'],'words'))
-    vocab={f:i for i,f in enumerate(cnt)}
-    def X(rs):
-        M=np.zeros((len(rs),len(vocab)))
-        for i,r in enumerate(rs):
-            fs=[vocab[f] for f in feats(r['text'],'words') if f in vocab]
-            if fs: M[i,fs]=1/np.sqrt(len(fs))
-        return M
-    Xtr,Xte=X(train),X(test); ytr=np.array([L[r['label']] for r in train]); yte=np.array([L[r['label']] for r in test])
-    W=np.zeros((len(vocab),len(labels))); b=np.zeros(len(labels)); Y=np.eye(len(labels))[ytr]
-    for e in range(epochs):
-        Z=Xtr@W+b; Z-=Z.max(1,keepdims=True); P=np.exp(Z); P/=P.sum(1,keepdims=True); G=(P-Y)/len(train)
-        W-=lr*(Xtr.T@G+W/(C*len(train))); b-=lr*G.sum(0)
-    maj=collections.Counter(r['label'] for r in train).most_common(1)[0][0]
-    return ((Xte@W+b).argmax(1)==yte).mean(), np.mean([r['label']==maj for r in test])
 import random
 random.seed(0); idx=list(range(len(rows))); random.shuffle(idx)
 for C in [10,100,1000]:
     res=[]
     for k in range(5):
-        te=set(idx[k::5]); res.append(run_final([rows[i] for i in range(len(rows)) if i not in te],[rows[i] for i in sorted(te)],C))
+        te=set(idx[k::5]); tr=[rows[i] for i in range(len(rows)) if i not in te]; ts=[rows[i] for i in sorted(te)]
+        majority=collections.Counter(r['label'] for r in tr).most_common(1)[0][0]
+        res.append((run(tr,ts,'words',C,epochs=3000,lr=3.0,select=False), np.mean([r['label']==majority for r in ts])))
     print('5-fold words C=%g (accuracy/majority):'%C, ' '.join('%.3f/%.3f'%r for r in res))
