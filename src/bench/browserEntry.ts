@@ -1,7 +1,7 @@
 /** What `npm run bench` calls inside the page. */
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, useWebGpu } from '../engine/backend';
-import { setFusedKernels } from '../engine/kernels/program';
+import { setKernelMode } from '../engine/kernels/select';
 import { BENCH_SHAPES, benchStep, profileStep, type BenchShape } from './stepBench';
 
 export { describeAdapter };
@@ -14,7 +14,7 @@ export async function runStepBench(
   warmup: number,
   steps: number,
 ) {
-  setFusedKernels(backend !== 'webgpu-plain');
+  setKernelMode(backend === 'webgpu-plain' ? 'tfjs' : 'auto');
   if (backend !== 'cpu') await useWebGpu();
   else {
     await tf.setBackend('cpu');
@@ -28,7 +28,7 @@ export async function runStepBench(
 /** Kernel names and counts of one WebGPU step of `shapeName`. */
 export async function runStepProfile(shapeName: string, overrides: Partial<BenchShape>): Promise<string> {
   await useWebGpu();
-  setFusedKernels(true);
+  setKernelMode('auto');
   if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName}`);
   return profileStep({ ...BENCH_SHAPES[shapeName], ...overrides });
 }

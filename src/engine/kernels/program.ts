@@ -16,17 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 
-let fusedOn = true;
-
-/** Bench switch: false makes the ops in this folder take their plain TF.js form, to measure what they buy. */
-export function setFusedKernels(on: boolean): void {
-  fusedOn = on;
-}
-
-/** Whether the ops should run our WebGPU kernels: on the webgpu backend unless switched off. */
-export function useFused(): boolean {
-  return fusedOn && tf.getBackend() === 'webgpu';
-}
+export { useFused } from './select.ts';
 
 export interface Uniform {
   type: 'int32' | 'uint32' | 'float32';
@@ -44,6 +34,13 @@ export interface ProgramSpec {
   outputSize: number;
   /** Invocations; `main(index)` runs for index in [0, threads) (guard with your own bound). */
   threads: number;
+  /**
+   * Invocations per workgroup (default 64). Workgroup-cooperative programs set it and make `threads` a
+   * multiple of it: the workgroup is then `index / workgroupSize` (valid when tfjs folds a dispatch past
+   * 65535 workgroups into 2-D), the lane `localIndex`; they declare their own `var<workgroup>` arrays and
+   * must reach every workgroupBarrier() in uniform control flow (no early return on the index).
+   */
+  workgroupSize?: number;
   /** WGSL of `fn main(index : i32) { ... }`; `result` is the output buffer. */
   main: string;
 }
@@ -64,6 +61,7 @@ export class FlatProgram implements WebGPUProgram {
     this.variableNames = spec.inputs;
     this.uniforms = spec.uniforms;
     this.code = spec.main;
+    if (spec.workgroupSize) this.workgroupSize = [spec.workgroupSize, 1, 1];
     // tfjs folds this into 2-D/3-D past 65535 workgroups; `index` is then rebuilt by getGlobalIndex().
     this.dispatch = [Math.max(1, Math.ceil(spec.threads / this.workgroupSize[0])), 1, 1];
   }
