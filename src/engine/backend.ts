@@ -1,12 +1,15 @@
 /** Selects TF.js's WebGPU backend and describes the adapter; the one place the app asks for a GPU. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { setSoftwareAdapter } from './kernels/select';
 
 export interface AdapterReport {
   vendor: string;
   architecture: string;
   description: string;
   shaderF16: boolean;
+  /** A CPU implementation (SwiftShader, llvmpipe, WARP): the untuned kernel defaults differ (kernels/select.ts). */
+  software: boolean;
   limits: Record<string, number>;
 }
 
@@ -32,13 +35,28 @@ export async function describeAdapter(): Promise<AdapterReport | null> {
   const info = adapter.info;
   const limits: Record<string, number> = {};
   for (const k of LIMIT_KEYS) limits[k] = Number(adapter.limits[k]);
+  const vendor = info?.vendor ?? '';
+  const architecture = info?.architecture ?? '';
+  const description = info?.description ?? '';
+  const fallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true;
   return {
-    vendor: info?.vendor ?? '',
-    architecture: info?.architecture ?? '',
-    description: info?.description ?? '',
+    vendor,
+    architecture,
+    description,
     shaderF16: adapter.features.has('shader-f16'),
+    software: fallback || SOFTWARE.test(`${vendor} ${architecture} ${description}`),
     limits,
   };
+}
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
+
+let id: Promise<string> | null = null;
+
+/** A stable name of the adapter in use, the key of the autotuner's cache: `vendor|architecture|description`. */
+export function adapterId(): Promise<string> {
+  id ??= describeAdapter().then((a) => (a ? `${a.vendor}|${a.architecture}|${a.description}` : 'unknown'));
+  return id;
 }
 
 /** Switches TF.js to WebGPU or throws with instructions; never silently falls back to the CPU. */
@@ -47,4 +65,6 @@ export async function useWebGpu(): Promise<void> {
   const ok = await tf.setBackend('webgpu');
   await tf.ready();
   if (!ok || tf.getBackend() !== 'webgpu') throw new Error(WEBGPU_HELP);
+  const adapter = await describeAdapter();
+  setSoftwareAdapter(adapter?.software ?? true);
 }

@@ -3,6 +3,8 @@
  * Feature arrays travel as transferred Int32Arrays (see `trainTransferList`); everything else is plain data.
  */
 import type { Example, Task } from '../data/types';
+import type { TuneEntry, TuneReport } from '../engine/kernels/autotune';
+import type { KernelMode } from '../engine/kernels/select';
 import type { FeatureSet } from '../tokenize/features';
 import type { TrainConfigInput } from '../train/config';
 
@@ -71,7 +73,8 @@ export type TrainCommand =
    * data. `resumable` keeps such a state at each evaluation (reads the AdamW moments back then): the studio
    * asks for it, the CLI does not.
    */
-  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean }
+  /** `kernels` forces a kernel family (`?kernels=` / `--kernels`); default 'auto' tunes them on this adapter first. */
+  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean; kernels?: KernelMode }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Ends the run after the current step; the best checkpoint is kept and the final evaluations still run. */
@@ -107,6 +110,8 @@ export type ErrorKind = 'nan_loss' | 'out_of_memory' | 'device_lost' | 'invalid_
 export type TrainEvent =
   | { type: 'state'; state: RunState }
   | { type: 'log'; level: 'info' | 'warn'; message: string }
+  /** The kernel family in use and, in mode 'auto', what the autotuner chose per op and shape (GPU panel). */
+  | { type: 'kernels'; mode: KernelMode; timing: TuneReport['timing'] | null; entries: TuneEntry[]; ms: number }
   | {
       type: 'ready';
       /** Optimizer steps the run will take, epochs, parameters in total and trainable. */

@@ -115,7 +115,7 @@ export async function launch(r: RunRecord, modelFiles: File[], history: History,
     const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
     client.send({
       type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test }, config,
-      resumable: true, ...(resume ? { resume } : {}),
+      resumable: true, kernels: get().kernelMode, ...(resume ? { resume } : {}),
     });
     r.status = 'running';
     await persist(true);
@@ -194,6 +194,9 @@ function onEvent(e: TrainEvent): void {
         r.status = e.state === 'paused' ? 'paused' : 'running';
         void persist(true);
       }
+      return;
+    case 'kernels':
+      set({ kernels: { mode: e.mode, timing: e.timing, entries: e.entries, ms: e.ms } });
       return;
     case 'log':
       set((s) => ({ logs: [...s.logs.slice(-49), `${e.level === 'warn' ? '⚠ ' : ''}${e.message}`] }));

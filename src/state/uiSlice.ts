@@ -2,7 +2,8 @@
 import * as predictor from '../client/predictClient';
 import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types';
 import type { AdapterReport } from '../engine/backend';
-import type { Prediction } from '../protocol/train';
+import { parseKernelMode, type KernelMode } from '../engine/kernels/modes';
+import type { Prediction, TrainEvent } from '../protocol/train';
 import { downloadRunZip, runCheckpointFiles } from './exportRun';
 import { expandZips } from './modelSlice';
 import type { Slice } from './types';
@@ -22,8 +23,22 @@ export interface PlaygroundResult {
   elapsedMs: number;
 }
 
+/** `?kernels=flat|workgroup|tfjs|auto` forces a kernel family for runs started from this page. */
+function kernelModeFromUrl(): { mode: KernelMode; error: string | null } {
+  const value = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('kernels');
+  try {
+    return { mode: parseKernelMode(value), error: null };
+  } catch (e) {
+    return { mode: 'auto', error: `${(e as Error).message}; using auto` };
+  }
+}
+
 export interface UiSlice {
   adapter: { state: 'probing' } | { state: 'ready'; report: AdapterReport } | { state: 'missing'; help: string };
+  /** The kernel family runs use (from the URL), and what the last run's autotuner chose. */
+  kernelMode: KernelMode;
+  kernelModeError: string | null;
+  kernels: Omit<Extract<TrainEvent, { type: 'kernels' }>, 'type'> | null;
   pgStatus: 'none' | 'loading' | 'ready' | 'predicting' | 'error';
   pgLabel: string;
   pgTask: Task | null;
@@ -72,8 +87,12 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
       set({ pgStatus: 'error', pgError: (e as Error).message });
     }
   }
+  const fromUrl = kernelModeFromUrl();
   return {
     adapter: { state: 'probing' },
+    kernelMode: fromUrl.mode,
+    kernelModeError: fromUrl.error,
+    kernels: null,
     pgStatus: 'none',
     pgLabel: '',
     pgTask: null,

@@ -44,6 +44,14 @@ export function bucketsFor(seqLen: number): number[] {
   return out;
 }
 
+/** The bucket lengths some row of `f` lands in: the [B, T] shapes a run over `f` sends to the GPU. */
+export function bucketsUsed(f: FeatureSet): number[] {
+  const buckets = bucketsFor(f.seqLen);
+  const used = new Set<number>();
+  for (const len of rowLengths(f)) used.add(buckets.find((b) => b >= len)!);
+  return buckets.filter((b) => used.has(b));
+}
+
 /** Real length of each row (index of the last attended token + 1). */
 export function rowLengths(f: FeatureSet): Int32Array {
   const out = new Int32Array(f.count);

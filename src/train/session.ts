@@ -8,8 +8,12 @@ import { describeLoadReport, loadModel } from '../engine/checkpoint';
 import type { HeadKind, ProblemType } from '../engine/config';
 import type { BertFamilyModel } from '../engine/model';
 import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
+import type { KernelMode } from '../engine/kernels/select';
 import type { CheckpointKind, ModelRef, TrainCommand, TrainEvent } from '../protocol/train';
-import { FeatureBatches, labelKindOf } from './batches';
+import { setKernelMode } from '../engine/kernels/select';
+import { describeTuning } from '../engine/kernels/autotune';
+import { autotuneModel } from '../engine/tuning';
+import { bucketsUsed, FeatureBatches, labelKindOf } from './batches';
 import { checkpointFiles } from './checkpoints';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { validateTrainConfig } from './configValidate';
@@ -75,6 +79,7 @@ export class TrainSession {
     let model: BertFamilyModel;
     let loadReport: string[];
     try {
+      setKernelMode(cmd.kernels ?? 'auto');
       await useWebGpu();
       this.source = fileSourceOf(cmd.model);
       const { head, problemType } = headOf(data.task);
@@ -90,6 +95,7 @@ export class TrainSession {
       return this.fail('invalid_config', `Invalid training config:\n- ${layerErrors.join('\n- ')}`);
     }
     Object.assign(this, { model, config, task: data.task, labels: data.labels });
+    await this.tuneKernels(model, cmd.kernels ?? 'auto', config.batchSize, bucketsUsed(data.train));
     this.trainer = new Trainer({
       model,
       task: data.task,
@@ -105,6 +111,22 @@ export class TrainSession {
       onEvent: this.emit,
     });
     await this.trainer.run();
+  }
+
+  /** In mode 'auto', measures each kernel variant at the run's shapes and keeps the faster (kernels/autotune.ts). */
+  private async tuneKernels(model: BertFamilyModel, mode: KernelMode, batch: number, seqs: number[]): Promise<void> {
+    if (mode !== 'auto') {
+      this.emit({ type: 'kernels', mode, timing: null, entries: [], ms: 0 });
+      return;
+    }
+    try {
+      const report = await autotuneModel(model, batch, seqs);
+      this.emit({ type: 'kernels', mode, timing: report.timing, entries: report.entries, ms: report.ms });
+      this.emit({ type: 'log', level: 'info', message: `kernels tuned in ${report.ms.toFixed(0)} ms (${report.timing}):\n${describeTuning(report).join('\n')}` });
+    } catch (e) {
+      // Untuned shapes run the adapter's defaults: slower perhaps, never wrong.
+      this.emit({ type: 'log', level: 'warn', message: `kernel autotuning failed, using defaults: ${(e as Error).message}` });
+    }
   }
 
   private async predict(cmd: Extract<TrainCommand, { type: 'predict' }>): Promise<void> {

@@ -1,5 +1,6 @@
 import { fmtBytes } from '../state/selectors';
 import { useStudio } from '../state/store';
+import { KernelChoices } from './KernelChoices';
 
 /** Shows the GPU the studio will train on, or how to get WebGPU when the browser has none. */
 export function AdapterPanel() {
@@ -48,6 +49,7 @@ export function AdapterPanel() {
           <dt>Workgroup invocations</dt>
           <dd>{a.limits.maxComputeInvocationsPerWorkgroup}</dd>
         </dl>
+        <KernelChoices />
       </details>
     </section>
   );

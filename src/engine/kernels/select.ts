@@ -18,26 +18,14 @@
  * of the dimensions that decide speed; the autotuner records its choices under the same keys.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { KernelMode, MatmulVariant, ReductionVariant, Variant } from './modes.ts';
 
-export const KERNEL_MODES = ['auto', 'flat', 'workgroup', 'tfjs'] as const;
-export type KernelMode = (typeof KERNEL_MODES)[number];
-export type ReductionVariant = 'flat' | 'workgroup';
-export type MatmulVariant = 'ours' | 'tfjs';
-export type Variant = ReductionVariant | MatmulVariant;
-
-export const REDUCTION_VARIANTS: readonly ReductionVariant[] = ['flat', 'workgroup'];
-export const MATMUL_VARIANTS: readonly MatmulVariant[] = ['ours', 'tfjs'];
+export { KERNEL_MODES, MATMUL_VARIANTS, parseKernelMode, REDUCTION_VARIANTS } from './modes.ts';
+export type { KernelMode, MatmulVariant, ReductionVariant, Variant } from './modes.ts';
 
 let mode: KernelMode = 'auto';
 let softwareAdapter = true;
 const choices = new Map<string, Variant>();
-
-/** Parses a `--kernels` / `?kernels=` value; undefined or '' means auto. */
-export function parseKernelMode(value: string | null | undefined): KernelMode {
-  if (value === undefined || value === null || value === '') return 'auto';
-  if ((KERNEL_MODES as readonly string[]).includes(value)) return value as KernelMode;
-  throw new Error(`kernels: "${value}" is not one of ${KERNEL_MODES.join(', ')}`);
-}
 
 export function setKernelMode(m: KernelMode): void {
   mode = m;
