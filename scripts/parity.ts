@@ -1,10 +1,12 @@
 /**
- * `npm run parity -- --fixtures <dir>`: every case folder (a folder with case.json) under <dir> runs in
- * headless Chromium on WebGPU through the engine and is checked against Hugging Face's numbers.
+ * `npm run parity -- --fixtures <dir> [--kernels auto,flat,workgroup,tfjs]`: every case folder (a folder with
+ * case.json) under <dir> runs in headless Chromium on WebGPU through the engine and is checked against Hugging
+ * Face's numbers, once per kernel mode given (default auto: the autotuner picks each op's variant for the case).
  */
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { CaseReport } from '../src/parity/runCase.ts';
 import { startHarness } from './lib/harness.ts';
 
@@ -26,9 +28,16 @@ function fmt(x: number): string {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' } } });
+  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' }, kernels: { type: 'string', default: 'auto' } } });
   if (!values.fixtures) {
-    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>]');
+    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>] [--kernels auto,flat,workgroup,tfjs]');
+    process.exit(2);
+  }
+  let modes: KernelMode[];
+  try {
+    modes = values.kernels!.split(',').map((m) => parseKernelMode(m.trim()));
+  } catch (e) {
+    console.error(`parity: --${(e as Error).message}`);
     process.exit(2);
   }
   const root = resolve(values.fixtures);
@@ -45,17 +54,17 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    for (const dir of cases) {
-      const name = relative(root, dir) || '.';
+    for (const [mode, dir] of modes.flatMap((m) => cases.map((d) => [m, d] as const))) {
+      const name = `${relative(root, dir) || '.'}${modes.length > 1 || mode !== 'auto' ? ` (kernels ${mode})` : ''}`;
       const url = `${harness.origin}/@fixtures/${relative(root, dir)}/`.replace(/\/+$/, '/');
       let report: CaseReport;
       try {
         report = await harness.page.evaluate(
-          async ([u, n]) => {
+          async ([u, n, k]) => {
             const m: typeof import('../src/parity/browserEntry.ts') = await import(/* @vite-ignore */ '/src/parity/browserEntry.ts' as string);
-            return m.runCaseOnWebGpu(u, n);
+            return m.runCaseOnWebGpu(u, n, k);
           },
-          [url, name] as const,
+          [url, name, mode] as const,
         );
       } catch (e) {
         failed++;

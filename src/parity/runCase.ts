@@ -4,6 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../engine/checkpoint';
+import { kernelMode } from '../engine/kernels/select';
+import type { BertFamilyModel } from '../engine/model';
+import { autotuneModel } from '../engine/tuning';
 import type { HeadKind } from '../engine/config';
 import { parseSafetensors, toFloat32 } from '../engine/safetensors';
 import { readJson, type FileSource } from '../hub/source';
@@ -30,9 +33,17 @@ function headOf(c: CaseJson): HeadKind {
   return h;
 }
 
+/** In kernel mode 'auto' the case runs with the variants the autotuner picks for its shapes, as a run would. */
+async function tuneFor(model: BertFamilyModel, batches: { inputs: { inputIds: tf.Tensor2D } }[]): Promise<void> {
+  if (kernelMode() !== 'auto') return;
+  const [B, T] = batches[0].inputs.inputIds.shape;
+  await autotuneModel(model, B, [T], { persist: false });
+}
+
 async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityCheck[]> {
   const { model } = await loadModel(source, { head: headOf(c) });
   const batch = batchFromCase(c.inputs, c.head);
+  await tuneFor(model, [batch]);
   const checks: QuantityCheck[] = [];
   try {
     const refs = c.outputs ?? {};
@@ -101,6 +112,7 @@ async function trajectoryCase(source: FileSource, c: CaseJson): Promise<Quantity
     eps: opt.eps,
   });
   const batches = c.inputs.batches!.map((b) => batchFromCase(b, c.head));
+  await tuneFor(model, batches);
   const lrs: number[] = [];
   const losses: number[] = [];
   const norms: number[] = [];
