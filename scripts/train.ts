@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Task } from '../src/data/types.ts';
 import { DEFAULT_VALIDATION_FRACTION, SPLIT_SEED, splitKind } from '../src/data/split.ts';
+import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { TrainEvent } from '../src/protocol/train.ts';
 import { loadTokenizer } from '../src/tokenize/index.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.ts';
@@ -26,7 +27,7 @@ import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
   '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
-  '[--valid-fraction F] --out <dir>';
+  '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] --out <dir>';
 
 
 export class UsageError extends Error {}
@@ -43,13 +44,15 @@ export interface TrainArgs {
   stride?: number;
   /** Share of --data held out for validation when --valid is absent (0: none). */
   validFraction: number;
+  /** Kernel family (auto: tuned on the adapter before the first step). */
+  kernels: KernelMode;
   out: string;
 }
 
 const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION };
+  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto' };
   const posInt = (flag: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
@@ -78,6 +81,15 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       case '--max-steps': a.maxSteps = posInt(flag, value()); break;
       case '--max-length': a.maxLength = posInt(flag, value()); break;
       case '--stride': a.stride = posInt(flag, value()); break;
+      case '--kernels': {
+        const v = value();
+        try {
+          a.kernels = parseKernelMode(v);
+        } catch (e) {
+          throw new UsageError(`--${(e as Error).message}`);
+        }
+        break;
+      }
       case '--valid-fraction': {
         const v = value();
         const f = Number(v);
@@ -159,6 +171,7 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     config: input,
     model: localModel ? { kind: 'url', baseUrl: '/@model/', label: `local:${resolve(args.model)}` } : { kind: 'hub', id: args.model },
     splits,
+    kernels: args.kernels,
   };
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
@@ -191,6 +204,10 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
       if (e.type === 'step' || e.type === 'eval' || e.type === 'checkpoint' || e.type === 'error' || e.type === 'done') {
         const { predictions: _p, ...rest } = e as Record<string, unknown>;
         appendFileSync(historyPath, `${JSON.stringify(e.type === 'eval' ? { ...e, result: { metrics: e.result.metrics } } : rest)}\n`);
+      }
+      if (e.type === 'kernels') {
+        const chosen = e.entries.map((k) => `${k.op} ${k.key} ${k.chosen}`).join(', ');
+        print(`kernels ${e.mode}${e.entries.length ? ` (tuned in ${e.ms.toFixed(0)} ms, ${e.timing}): ${chosen}` : ''}`);
       }
       const line = progressLine(e, totalSteps);
       if (line) print(line);

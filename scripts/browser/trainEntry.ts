@@ -3,6 +3,7 @@
  * (src/train/train.worker.ts) and relays its events to Node through an exposed function.
  */
 import { trainTransferList, type EvalSplitData, type ModelRef, type TrainCommand, type TrainData, type TrainEvent } from '../../src/protocol/train';
+import type { KernelMode } from '../../src/engine/kernels/modes';
 import type { TrainConfigInput } from '../../src/train/config';
 import type { FeatureSet } from '../../src/tokenize/features';
 import type { SplitManifest } from '../lib/train-data';
@@ -13,6 +14,7 @@ export interface TrainManifest {
   config: TrainConfigInput;
   model: ModelRef;
   splits: { train: SplitManifest; validation?: SplitManifest; test?: SplitManifest };
+  kernels: KernelMode;
 }
 
 async function loadSplit(base: string, name: string, m: SplitManifest): Promise<EvalSplitData> {
@@ -72,6 +74,7 @@ export async function startTraining(base: string, relay: Relay): Promise<void> {
     model: manifest.model,
     data: { task: manifest.task, labels: manifest.labels, train: train.features, ...(validation ? { validation } : {}), ...(test ? { test } : {}) },
     config: manifest.config,
+    kernels: manifest.kernels,
   };
   worker.postMessage(cmd, trainTransferList(cmd));
   (globalThis as Record<string, unknown>).__trainWorker = worker;
