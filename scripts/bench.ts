@@ -1,19 +1,26 @@
 /**
- * `npm run bench [-- --shapes tiny,small,base --steps 3 --warmup 1 --cpu-steps 1 --no-plain --no-cpu --profile
- *   --out bench-results/step.json]`
- * Training-step benchmark in headless Chromium on WebGPU, with the same step in the same page on WebGPU
- * without our fused kernels (TF.js ops only, "plain") and on TF.js's cpu backend, for ratios measured in
- * one run. Prints a table and writes JSON. --profile also prints the kernels one step runs.
+ * `npm run bench [-- --shapes mini,small --kernels auto --steps 3 --warmup 1 --cpu-steps 1 --no-plain --no-cpu
+ *   --profile --out bench-results/step.json]`
+ * Training-step benchmark in headless Chromium on WebGPU: the step with our kernels (`--kernels`, default auto:
+ * tuned on this adapter first), the same step in the same page with the plain TF.js ops (`--kernels tfjs`,
+ * the "plain" column) and on TF.js's cpu backend, for ratios measured in one run. Prints a table and the
+ * variant each op ran, writes JSON. --profile also prints the kernels one step runs.
+ * `npm run bench -- --matmul [--matmul-sets mini,base]`: our matmul against TF.js's at the shapes of a
+ * BERT-Mini / BERT-base step, forward and both backward forms; writes bench-results/matmul.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { StepBenchResult } from '../src/bench/stepBench.ts';
 import { startHarness } from './lib/harness.ts';
 
 const { values } = parseArgs({
   options: {
-    shapes: { type: 'string', default: 'small,base' },
+    shapes: { type: 'string', default: 'mini,small' },
+    kernels: { type: 'string', default: 'auto' },
+    matmul: { type: 'boolean', default: false },
+    'matmul-sets': { type: 'string', default: 'mini' },
     warmup: { type: 'string', default: '2' },
     steps: { type: 'string', default: '5' },
     'cpu-steps': { type: 'string', default: '1' },
@@ -25,6 +32,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-results/step.json' },
   },
 });
+
+const kernels = parseKernelMode(values.kernels);
 
 const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 
@@ -42,35 +51,35 @@ async function main() {
     });
     console.log(`adapter: ${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`.trim());
     for (const shape of values.shapes!.split(',')) {
-      const run = (backend: 'webgpu' | 'webgpu-plain' | 'cpu', warmup: number, steps: number) =>
+      const run = (backend: 'webgpu' | 'cpu', mode: KernelMode, warmup: number, steps: number) =>
         harness.page.evaluate(
-          async ([b, s, o, w, n]) => {
+          async ([b, k, s, o, w, n]) => {
             const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
-            return m.runStepBench(b, s, o, w, n);
+            return m.runStepBench(b, k, s, o, w, n);
           },
-          [backend, shape, overrides, warmup, steps] as const,
+          [backend, mode, shape, overrides, warmup, steps] as const,
         );
-      process.stderr.write(`bench ${shape} on webgpu...\n`);
-      const gpu = await run('webgpu', Number(values.warmup), Number(values.steps));
+      process.stderr.write(`bench ${shape} on webgpu, kernels ${kernels}...\n`);
+      const gpu = await run('webgpu', kernels, Number(values.warmup), Number(values.steps));
       let plain: StepBenchResult | null = null;
       if (!values['no-plain']) {
-        process.stderr.write(`bench ${shape} on webgpu without the fused kernels...\n`);
-        plain = await run('webgpu-plain', Number(values.warmup), Number(values.steps));
+        process.stderr.write(`bench ${shape} on webgpu with the plain TF.js ops (--kernels tfjs)...\n`);
+        plain = await run('webgpu', 'tfjs', Number(values.warmup), Number(values.steps));
       }
       if (values.profile) {
-        const kernels = await harness.page.evaluate(
-          async ([s, o]) => {
+        const profile = await harness.page.evaluate(
+          async ([s, o, k]) => {
             const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
-            return m.runStepProfile(s, o);
+            return m.runStepProfile(s, o, k);
           },
-          [shape, overrides] as const,
+          [shape, overrides, kernels] as const,
         );
-        console.log(`kernels of one ${shape} step (name count):\n${kernels}`);
+        console.log(`kernels of one ${shape} step (name count):\n${profile}`);
       }
       let cpu: StepBenchResult | null = null;
       if (!values['no-cpu']) {
         process.stderr.write(`bench ${shape} on cpu...\n`);
-        cpu = await run('cpu', 1, Number(values['cpu-steps']));
+        cpu = await run('cpu', 'tfjs', 1, Number(values['cpu-steps']));
       }
       rows.push({ gpu, plain, cpu });
     }
@@ -78,10 +87,10 @@ async function main() {
     await harness.close();
   }
   console.log(
-    '\n| shape | params | B×T | webgpu median ms | plain-op webgpu ms | plain/webgpu | cpu median ms | cpu/webgpu | ' +
-      'dispatches/step (plain) | GPU bytes in use | GPU pool | tensor growth |',
+    `\n| shape | params | B×T | webgpu (${kernels}) median ms | plain-op webgpu ms | plain/webgpu | cpu median ms | cpu/webgpu | ` +
+      'dispatches/step (plain) | dispatches ours/plain | GPU bytes in use | GPU pool | tensor growth |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const ratio = (other: StepBenchResult | null, base: StepBenchResult) => (other ? (other.medianMs / base.medianMs).toFixed(2) : '—');
   for (const { gpu, plain, cpu } of rows) {
     const s = gpu.shape;
@@ -89,8 +98,15 @@ async function main() {
       `| ${s.name} | ${(gpu.parameters / 1e6).toFixed(2)}M | ${s.batch}×${s.seq} | ${gpu.medianMs.toFixed(0)} | ` +
         `${plain ? plain.medianMs.toFixed(0) : '—'} | ${ratio(plain, gpu)} | ` +
         `${cpu ? cpu.medianMs.toFixed(0) : '—'} | ${ratio(cpu, gpu)} | ` +
-        `${gpu.dispatchesPerStep}${plain ? ` (${plain.dispatchesPerStep})` : ''} | ${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
+        `${gpu.dispatchesPerStep}${plain ? ` (${plain.dispatchesPerStep})` : ''} | ` +
+        `${plain?.dispatchesPerStep && gpu.dispatchesPerStep ? `${((100 * gpu.dispatchesPerStep) / plain.dispatchesPerStep).toFixed(0)}%` : '—'} | ` +
+        `${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
     );
+  }
+  for (const { gpu } of rows) {
+    console.log(`\nkernels of ${gpu.shape.name} (mode ${gpu.kernelMode}${gpu.tuneMs ? `, tuned in ${gpu.tuneMs.toFixed(0)} ms` : ''}):`);
+    if (gpu.kernels.length === 0) console.log(`  every op: ${gpu.kernelMode === 'tfjs' ? 'plain TF.js' : gpu.kernelMode === 'auto' ? 'adapter defaults' : gpu.kernelMode}`);
+    for (const k of gpu.kernels) console.log(`  ${k.op} ${k.key}: ${k.variant}`);
   }
   mkdirSync(dirname(values.out!), { recursive: true });
   writeFileSync(values.out!, JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));

@@ -1,34 +1,46 @@
-/** What `npm run bench` calls inside the page. */
+/** What `npm run bench` calls inside the page (and scripts/device/ calls in Node through Dawn). */
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, useWebGpu } from '../engine/backend';
-import { setKernelMode } from '../engine/kernels/select';
+import { clearChoices, setKernelMode, type KernelMode } from '../engine/kernels/select';
+import { autotuneModel } from '../engine/tuning';
 import { BENCH_SHAPES, benchStep, profileStep, type BenchShape } from './stepBench';
 
 export { describeAdapter };
 
-/** backend 'webgpu-plain': WebGPU with our fused kernels switched off (TF.js's own ops only). */
+function shapeOf(shapeName: string, overrides: Partial<BenchShape>): BenchShape {
+  if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName} (known: ${Object.keys(BENCH_SHAPES).join(', ')})`);
+  return { ...BENCH_SHAPES[shapeName], ...overrides };
+}
+
+/**
+ * One training-step benchmark. On 'webgpu', `kernels` picks the kernel family: 'tfjs' is the plain TF.js ops
+ * (the bench's "plain" column), 'auto' measures every variant at this shape first (fresh, not from the cache)
+ * and keeps the faster, 'flat' / 'workgroup' force one.
+ */
 export async function runStepBench(
-  backend: 'webgpu' | 'webgpu-plain' | 'cpu',
+  backend: 'webgpu' | 'cpu',
+  kernels: KernelMode,
   shapeName: string,
   overrides: Partial<BenchShape>,
   warmup: number,
   steps: number,
 ) {
-  setKernelMode(backend === 'webgpu-plain' ? 'tfjs' : 'auto');
-  if (backend !== 'cpu') await useWebGpu();
+  const shape = shapeOf(shapeName, overrides);
+  setKernelMode(kernels);
+  clearChoices();
+  if (backend === 'webgpu') await useWebGpu();
   else {
     await tf.setBackend('cpu');
     await tf.ready();
   }
-  const shape = { ...BENCH_SHAPES[shapeName], ...overrides };
-  if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName}`);
-  return benchStep(shape, warmup, steps);
+  const tune = backend === 'webgpu' && kernels === 'auto';
+  return benchStep(shape, warmup, steps, tune ? { prepare: async (model) => void (await autotuneModel(model, shape.batch, [shape.seq], { fresh: true })) } : {});
 }
 
-/** Kernel names and counts of one WebGPU step of `shapeName`. */
-export async function runStepProfile(shapeName: string, overrides: Partial<BenchShape>): Promise<string> {
+/** Kernel names and counts of one WebGPU step of `shapeName` in mode `kernels` (untuned defaults in auto). */
+export async function runStepProfile(shapeName: string, overrides: Partial<BenchShape>, kernels: KernelMode = 'auto'): Promise<string> {
   await useWebGpu();
-  setKernelMode('auto');
-  if (!BENCH_SHAPES[shapeName]) throw new Error(`unknown bench shape ${shapeName}`);
-  return profileStep({ ...BENCH_SHAPES[shapeName], ...overrides });
+  setKernelMode(kernels);
+  clearChoices();
+  return profileStep(shapeOf(shapeName, overrides));
 }

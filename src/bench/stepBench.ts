@@ -11,6 +11,7 @@ import { rng } from '../engine/random';
 import { AdamW } from '../train/adamw';
 import { weightDecayByName } from '../train/paramGroups';
 import { trainStep, type Batch } from '../train/step';
+import { kernelChoices, kernelMode, type KernelChoice, type KernelMode } from '../engine/kernels/select';
 
 export interface BenchShape {
   name: string;
@@ -25,6 +26,8 @@ export interface BenchShape {
 
 export const BENCH_SHAPES: Record<string, BenchShape> = {
   tiny: { name: 'tiny', hidden: 32, layers: 2, heads: 2, intermediate: 64, vocab: 4000, batch: 16, seq: 32 },
+  /** BERT-Mini (google/bert_uncased_L-4_H-256_A-4) at a fine-tuning batch. */
+  mini: { name: 'mini', hidden: 256, layers: 4, heads: 4, intermediate: 1024, vocab: 30522, batch: 8, seq: 128 },
   small: { name: 'small', hidden: 128, layers: 2, heads: 2, intermediate: 512, vocab: 8000, batch: 8, seq: 64 },
   base: { name: 'base', hidden: 768, layers: 12, heads: 12, intermediate: 3072, vocab: 30522, batch: 2, seq: 64 },
 };
@@ -44,6 +47,16 @@ export interface StepBenchResult {
   bytesAllocated: number | null;
   /** Tensors alive after the last step minus after the first: 0 means nothing leaks per step. */
   tensorGrowth: number;
+  /** Kernel mode of the run ('tfjs' = plain TF.js ops) and the variant each op ran, per shape key. */
+  kernelMode: KernelMode;
+  kernels: KernelChoice[];
+  /** Autotuning time before the timed steps (mode auto), ms. */
+  tuneMs: number;
+}
+
+export interface BenchOptions {
+  /** Called once with the model before the warm-up (the autotuner runs here in mode auto). */
+  prepare?: (model: BertFamilyModel) => Promise<void>;
 }
 
 let dispatches = 0;
@@ -61,7 +74,7 @@ function countDispatches(): void {
   patched = true;
 }
 
-function randomModel(s: BenchShape, seed: number): BertFamilyModel {
+export function randomModel(s: BenchShape, seed: number): BertFamilyModel {
   const hf: HfConfig = {
     model_type: 'bert',
     architectures: ['BertForSequenceClassification'],
@@ -83,7 +96,7 @@ function randomModel(s: BenchShape, seed: number): BertFamilyModel {
   return new BertFamilyModel(enc, 'seqcls', 2, 'single_label_classification', hf, values);
 }
 
-function randomBatch(s: BenchShape, seed: number): Batch {
+export function randomBatch(s: BenchShape, seed: number): Batch {
   const random = rng(seed);
   const ids = Int32Array.from({ length: s.batch * s.seq }, () => 5 + Math.floor(random() * (s.vocab - 5)));
   return {
@@ -95,9 +108,12 @@ function randomBatch(s: BenchShape, seed: number): Batch {
   };
 }
 
-export async function benchStep(shape: BenchShape, warmup: number, steps: number): Promise<StepBenchResult> {
+export async function benchStep(shape: BenchShape, warmup: number, steps: number, opts: BenchOptions = {}): Promise<StepBenchResult> {
   countDispatches();
   const model = randomModel(shape, 1);
+  const tune0 = performance.now();
+  await opts.prepare?.(model);
+  const tuneMs = performance.now() - tune0;
   const optimizer = new AdamW(model.params, weightDecayByName(model.specs, 0.01));
   const batch = randomBatch(shape, 2);
   const times: number[] = [];
@@ -134,6 +150,9 @@ export async function benchStep(shape: BenchShape, warmup: number, steps: number
     bytesInUse: mem.numBytesInGPU ?? mem.numBytes,
     bytesAllocated: mem.numBytesAllocatedInGPU ?? null,
     tensorGrowth: mem.numTensors - tensorsAfterFirst,
+    kernelMode: tf.getBackend() === 'webgpu' ? kernelMode() : 'tfjs',
+    kernels: tf.getBackend() === 'webgpu' ? kernelChoices() : [],
+    tuneMs,
   };
   tf.dispose([batch.inputs.inputIds, batch.inputs.attentionMask, batch.labels.labels!]);
   optimizer.dispose();
