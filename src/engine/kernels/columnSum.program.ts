@@ -2,8 +2,10 @@
  * Column sums of a row-major [rows, cols] buffer in row chunks: invocation (k, c) sums rows
  * [k·chunk, (k+1)·chunk) of column c, in order, into result[k·cols + c]. Neighbouring invocations read
  * neighbouring columns (coalesced), and a long column is split over many invocations instead of one.
+ * Two variants (select.ts): 'flat', one invocation per (chunk, column), and 'workgroup', column tiles.
  */
 import type { ProgramSpec } from './program.ts';
+import { columnTileMain, columnTileThreads, TILE_LANES } from './workgroup.ts';
 
 export const columnSumSpec = (chunks: number, cols: number): ProgramSpec => ({
   key: 'studio_colsum',
@@ -25,4 +27,15 @@ export const columnSumSpec = (chunks: number, cols: number): ProgramSpec => ({
         result[index] = s;
       }
     }`,
+});
+
+/** The 'workgroup' variant: the same chunks, each summed by tiles of 64 columns × 4 row-lanes (workgroup.ts). */
+export const columnSumWgSpec = (chunks: number, cols: number): ProgramSpec => ({
+  key: 'studio_colsum_wg',
+  inputs: ['X'],
+  uniforms: 'rows : i32, cols : i32, chunk : i32,',
+  outputSize: chunks * cols,
+  threads: columnTileThreads(chunks, cols),
+  workgroupSize: TILE_LANES,
+  main: columnTileMain('X[i]'),
 });

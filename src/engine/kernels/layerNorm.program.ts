@@ -1,8 +1,11 @@
 /**
  * The WGSL of LayerNorm (see layerNorm.ts for the maths): row statistics, the element-wise forward, and the
- * three backward programs. All barrier-free over flat buffers (program.ts).
+ * three backward programs, barrier-free over flat buffers (program.ts); then the 'workgroup' variants of
+ * the three reductions (a workgroup per row or per column tile, workgroup.ts), which write the same
+ * outputs, so the element-wise programs serve both.
  */
 import type { ProgramSpec } from './program.ts';
+import { columnTileMain, columnTileThreads, rowLanes, sumStep, TILE_LANES, treeReduce } from './workgroup.ts';
 
 export const layerNormStatsSpec = (rows: number): ProgramSpec => ({
   key: 'studio_ln_stats',
@@ -109,4 +112,112 @@ export const layerNormGradGammaSpec = (chunks: number, cols: number): ProgramSpe
         result[index] = s;
       }
     }`,
+});
+
+/**
+ * Row statistics with a workgroup per row, in one fold: each lane takes the mean and Σ (x − mean)² of its
+ * own elements in two passes (so no cancellation), and pairs of lanes merge (count, mean, M2) with Chan's
+ * update, M2 = M2a + M2b + δ²·na·nb/n, δ = mean_b − mean_a.
+ */
+export const layerNormStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
+  const lanes = rowLanes(cols);
+  return {
+    key: `studio_ln_stats_wg${lanes}`,
+    inputs: ['X'],
+    uniforms: 'rows : i32, cols : i32, eps : f32,',
+    outputSize: rows * 2,
+    threads: rows * lanes,
+    workgroupSize: lanes,
+    main: `
+    var<workgroup> pn : array<f32, ${lanes}>;
+    var<workgroup> pmean : array<f32, ${lanes}>;
+    var<workgroup> pm2 : array<f32, ${lanes}>;
+    fn main(index : i32) {
+      let row = index / ${lanes};
+      let lane = localIndex;
+      let live = row < uniforms.rows;
+      let base = row * uniforms.cols;
+      var n = 0.0;
+      var s = 0.0;
+      if (live) {
+        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) { s += X[base + h]; n += 1.0; }
+      }
+      let mean = s / max(n, 1.0);
+      var m2 = 0.0;
+      if (live) {
+        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) { let d = X[base + h] - mean; m2 += d * d; }
+      }
+      pn[lane] = n;
+      pmean[lane] = mean;
+      pm2[lane] = m2;
+      ${treeReduce(
+        lanes,
+        (s) => `let nb = pn[lane + ${s}u];
+        if (nb > 0.0) {
+          let na = pn[lane];
+          let nt = na + nb;
+          let delta = pmean[lane + ${s}u] - pmean[lane];
+          pmean[lane] += delta * (nb / nt);
+          pm2[lane] += pm2[lane + ${s}u] + delta * delta * (na * nb / nt);
+          pn[lane] = nt;
+        }`,
+      )}
+      if (live && lane == 0u) {
+        result[row * 2] = pmean[0];
+        result[row * 2 + 1] = 1.0 / sqrt(pm2[0] / f32(uniforms.cols) + uniforms.eps);
+      }
+    }`,
+  };
+};
+
+/** mean_h(dy·γ) and mean_h(dy·γ·x̂) with a workgroup per row. */
+export const layerNormGradRowsWgSpec = (rows: number, cols: number): ProgramSpec => {
+  const lanes = rowLanes(cols);
+  return {
+    key: `studio_ln_grad_rows_wg${lanes}`,
+    inputs: ['Dy', 'X', 'Stats', 'Gamma'],
+    uniforms: 'rows : i32, cols : i32,',
+    outputSize: rows * 2,
+    threads: rows * lanes,
+    workgroupSize: lanes,
+    main: `
+    var<workgroup> sg : array<f32, ${lanes}>;
+    var<workgroup> sgx : array<f32, ${lanes}>;
+    fn main(index : i32) {
+      let row = index / ${lanes};
+      let lane = localIndex;
+      let live = row < uniforms.rows;
+      var a = 0.0;
+      var b = 0.0;
+      if (live) {
+        let base = row * uniforms.cols;
+        let mean = Stats[row * 2];
+        let rstd = Stats[row * 2 + 1];
+        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) {
+          let g = Dy[base + h] * Gamma[h];
+          a += g;
+          b += g * (X[base + h] - mean) * rstd;
+        }
+      }
+      sg[lane] = a;
+      sgx[lane] = b;
+      ${treeReduce(lanes, sumStep('sg', 'sgx'))}
+      if (live && lane == 0u) {
+        let n = f32(uniforms.cols);
+        result[row * 2] = sg[0] / n;
+        result[row * 2 + 1] = sgx[0] / n;
+      }
+    }`,
+  };
+};
+
+/** dγ partial sums per row chunk, by column tiles (workgroup.ts). */
+export const layerNormGradGammaWgSpec = (chunks: number, cols: number): ProgramSpec => ({
+  key: 'studio_ln_grad_gamma_wg',
+  inputs: ['Dy', 'X', 'Stats'],
+  uniforms: 'rows : i32, cols : i32, chunk : i32,',
+  outputSize: chunks * cols,
+  threads: columnTileThreads(chunks, cols),
+  workgroupSize: TILE_LANES,
+  main: columnTileMain('Dy[i] * (X[i] - Stats[r * 2]) * Stats[r * 2 + 1]'),
 });
