@@ -1,8 +1,10 @@
 /**
  * The WGSL of the masked attention softmax (see softmax.ts for the maths): row max and sum, the element-wise
- * forward, and the two backward programs. All barrier-free over flat buffers (program.ts).
+ * forward, and the two backward programs, barrier-free over flat buffers (program.ts); then the 'workgroup'
+ * variants of the two row reductions (a workgroup per row, workgroup.ts), which write the same outputs.
  */
 import type { ProgramSpec } from './program.ts';
+import { rowLanes, sumStep, treeReduce } from './workgroup.ts';
 
 /** z for element (row, j); `rowsPerBatch` = N·T rows share one bias row. */
 const Z = `
@@ -79,3 +81,78 @@ export const softmaxGradApplySpec = (size: number): ProgramSpec => ({
       }
     }`,
 });
+
+/**
+ * Row max and Σ exp(z − max) with a workgroup per row, in one fold: each lane keeps a running (max, sum),
+ * rescaling its sum when the max grows, and pairs of lanes merge the same way. Every lane starts from
+ * (z of key 0, 0), a real value of the row, so an idle lane merges away and every exp argument is an
+ * ordinary difference of two z (no ±FLT_MAX sentinel, whose exp SwiftShader gets wrong).
+ */
+export const softmaxStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
+  const lanes = rowLanes(cols);
+  return {
+    key: `studio_softmax_stats_wg${lanes}`,
+    inputs: ['S', 'Bias'],
+    uniforms: 'rows : i32, cols : i32, rowsPerBatch : i32, scale : f32,',
+    outputSize: rows * 2,
+    threads: rows * lanes,
+    workgroupSize: lanes,
+    main: `
+    ${Z}
+    var<workgroup> pm : array<f32, ${lanes}>;
+    var<workgroup> pl : array<f32, ${lanes}>;
+    fn main(index : i32) {
+      let row = index / ${lanes};
+      let lane = localIndex;
+      var m = 0.0;
+      var l = 0.0;
+      if (row < uniforms.rows) {
+        m = z(row, 0);
+        for (var j = i32(lane); j < uniforms.cols; j += ${lanes}) {
+          let v = z(row, j);
+          let m2 = max(m, v);
+          l = l * exp(m - m2) + exp(v - m2);
+          m = m2;
+        }
+      }
+      pm[lane] = m;
+      pl[lane] = l;
+      ${treeReduce(
+        lanes,
+        (s) => `let ma = pm[lane]; let mb = pm[lane + ${s}u]; let mx = max(ma, mb);
+        pl[lane] = pl[lane] * exp(ma - mx) + pl[lane + ${s}u] * exp(mb - mx); pm[lane] = mx;`,
+      )}
+      if (row < uniforms.rows && lane == 0u) {
+        result[row * 2] = pm[0];
+        result[row * 2 + 1] = pl[0];
+      }
+    }`,
+  };
+};
+
+/** Σ_j dy·y with a workgroup per row. */
+export const softmaxGradRowsWgSpec = (rows: number, cols: number): ProgramSpec => {
+  const lanes = rowLanes(cols);
+  return {
+    key: `studio_softmax_grad_rows_wg${lanes}`,
+    inputs: ['Dy', 'Y'],
+    uniforms: 'rows : i32, cols : i32,',
+    outputSize: rows,
+    threads: rows * lanes,
+    workgroupSize: lanes,
+    main: `
+    var<workgroup> part : array<f32, ${lanes}>;
+    fn main(index : i32) {
+      let row = index / ${lanes};
+      let lane = localIndex;
+      var s = 0.0;
+      if (row < uniforms.rows) {
+        let base = row * uniforms.cols;
+        for (var j = i32(lane); j < uniforms.cols; j += ${lanes}) { s += Dy[base + j] * Y[base + j]; }
+      }
+      part[lane] = s;
+      ${treeReduce(lanes, sumStep('part'))}
+      if (row < uniforms.rows && lane == 0u) { result[row] = part[0]; }
+    }`,
+  };
+};

@@ -1,7 +1,9 @@
 /**
- * Attention probabilities: softmax over keys of (scores·scale + maskBias), as fused WebGPU kernels
- * without barriers (see program.ts): forward = row max/sum + one element-wise pass, backward = row
- * Σ dy·y + one element-wise pass. Other backends run maskedSoftmaxReference.
+ * Attention probabilities: softmax over keys of (scores·scale + maskBias), as fused WebGPU kernels:
+ * forward = row max/sum + one element-wise pass, backward = row Σ dy·y + one element-wise pass. The row
+ * reductions come in two variants (select.ts, op 'softmax', key softmaxKey, one choice for forward and
+ * backward): 'flat', an invocation per row without barriers (program.ts), and 'workgroup', a workgroup
+ * per row (workgroup.ts). Other backends run maskedSoftmaxReference.
  *
  *   z = s·scale + bias[b, j],  y = exp(z − max_j z) / Σ_j exp(z − max_j z)
  *   ds = scale · y · (dy − Σ_j dy·y)
@@ -12,10 +14,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { useFused, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
-import { softmaxStatsSpec, softmaxApplySpec, softmaxGradRowsSpec, softmaxGradApplySpec } from './softmax.program.ts';
+import {
+  softmaxStatsSpec,
+  softmaxApplySpec,
+  softmaxGradRowsSpec,
+  softmaxGradApplySpec,
+  softmaxStatsWgSpec,
+  softmaxGradRowsWgSpec,
+} from './softmax.program.ts';
+import { reductionVariant } from './select.ts';
 
 const FORWARD = 'StudioMaskedSoftmax';
 const BACKWARD = 'StudioMaskedSoftmaxGrad';
+
+/** rows = B·N·T query rows, cols = T keys. */
+export const softmaxKey = (rows: number, cols: number) => `${rows}x${cols}`;
+
+const isFlat = (rows: number, cols: number) => reductionVariant('softmax', softmaxKey(rows, cols)) === 'flat';
 
 function shapeOf(scores: tf.TensorInfo) {
   const cols = scores.shape[scores.shape.length - 1];
@@ -28,7 +43,7 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
   const { cols, size, rows } = shapeOf(scores);
   const batch = bias.shape[0];
   const common = [...ints(cols, rows / batch), ...floats(attrs.scale as number)];
-  const stats = run(backend, softmaxStatsSpec(rows), [scores, bias], [...ints(rows), ...common], [rows, 2]);
+  const stats = run(backend, isFlat(rows, cols) ? softmaxStatsSpec(rows) : softmaxStatsWgSpec(rows, cols), [scores, bias], [...ints(rows), ...common], [rows, 2]);
   const y = run(backend, softmaxApplySpec(size), [scores, bias, stats], [...ints(size), ...common], scores.shape);
   backend.disposeData(stats.dataId);
   return y;
@@ -37,7 +52,7 @@ function forwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
 function backwardKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const { dy, y } = inputs as Record<string, tf.TensorInfo>;
   const { cols, size, rows } = shapeOf(y);
-  const sums = run(backend, softmaxGradRowsSpec(rows), [dy, y], ints(rows, cols), [rows]);
+  const sums = run(backend, isFlat(rows, cols) ? softmaxGradRowsSpec(rows) : softmaxGradRowsWgSpec(rows, cols), [dy, y], ints(rows, cols), [rows]);
   const ds = run(backend, softmaxGradApplySpec(size), [dy, y, sums], [...ints(size, cols), ...floats(attrs.scale as number)], y.shape);
   backend.disposeData(sums.dataId);
   return ds;
