@@ -3,26 +3,34 @@
  * each tensor is folded to ⌈n/CHUNK⌉ partial sums (invocation t adds elements t, t+P, t+2P, …, so
  * neighbouring invocations read neighbouring addresses), the partials are concatenated and folded again
  * until one value is left. Replaces one Square and one shared-memory Sum per parameter (see program.ts).
+ * Variants (select.ts, op 'sumSquares', key sumSquaresKey = total element count, one choice for every
+ * fold of a call): 'flat', an invocation per partial of CHUNK elements, and 'workgroup', a workgroup of
+ * FOLD_LANES per partial of WG_CHUNK elements, folded in workgroup memory. Both deterministic.
  * Other backends (and the bench's plain mode): tf.sum(tf.square(x)) per tensor, added pairwise.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { useFused, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
-import { foldSpec } from './sumSquares.program.ts';
+import { reductionVariant } from './select.ts';
+import { FOLD_LANES, foldSpec, foldWgSpec } from './sumSquares.program.ts';
 
 const KERNEL = 'StudioFoldSum';
-/** Elements per partial sum. */
+/** Elements per partial sum: flat (one invocation each) and workgroup (16 per lane). */
 const CHUNK = 256;
+const WG_CHUNK = FOLD_LANES * 16;
+
+export const sumSquaresKey = (totalElements: number) => String(totalElements);
 
 function foldKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const x = inputs.x!;
   const total = tf.util.sizeFromShape(x.shape);
-  const parts = Math.ceil(total / CHUNK);
-  return run(backend, foldSpec(parts), [x], ints(total, parts, attrs.square ? 1 : 0), [parts]);
+  const flat = attrs.variant === 'flat';
+  const parts = Math.ceil(total / (flat ? CHUNK : WG_CHUNK));
+  return run(backend, (flat ? foldSpec : foldWgSpec)(parts), [x], ints(total, parts, attrs.square ? 1 : 0), [parts]);
 }
 
-function fold(x: tf.Tensor, square: boolean): tf.Tensor1D {
-  return runKernel(KERNEL, { x }, { square })[0] as tf.Tensor1D;
+function fold(x: tf.Tensor, square: boolean, variant: string): tf.Tensor1D {
+  return runKernel(KERNEL, { x }, { square, variant })[0] as tf.Tensor1D;
 }
 
 /** Σ_i Σ xs[i]² as a float32 scalar. */
@@ -31,8 +39,9 @@ export function sumOfSquares(xs: readonly tf.Tensor[]): tf.Scalar {
     if (xs.length === 0) return tf.scalar(0);
     if (!useFused()) return sumPairwise(xs.map((x) => tf.sum(tf.square(x)))) as tf.Scalar;
     registerWebGpuKernel(KERNEL, foldKernel);
-    let partials: tf.Tensor1D = tf.concat(xs.map((x) => fold(x, true)));
-    while (partials.size > 1) partials = fold(partials, false);
+    const variant = reductionVariant('sumSquares', sumSquaresKey(xs.reduce((n, x) => n + x.size, 0)));
+    let partials: tf.Tensor1D = tf.concat(xs.map((x) => fold(x, true, variant)));
+    while (partials.size > 1) partials = fold(partials, false, variant);
     return tf.reshape(partials, []) as tf.Scalar;
   });
 }
