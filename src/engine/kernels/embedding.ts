@@ -11,22 +11,33 @@
  *   2. a zero fill of [V, E];
  *   3. for each first occurrence n and feature e, follow the links summing dy and write the table row
  *      ids[n] (one writer per row, so no atomics).
+ * Variants (select.ts, op 'embeddingGrad', key embeddingGradKey): 'flat' runs the links as one invocation
+ * per position scanning alone (O(N) serial each); 'workgroup' gives each position a workgroup that scans
+ * in strides and min-folds in workgroup memory, and sums with a workgroup per position, lanes over E.
+ * Both sum in position order, so the result is the same from run to run.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { useFused, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
-import { zerosSpec, linksSpec, gatherGradSpec } from './embedding.program.ts';
+import { zerosSpec, linksSpec, gatherGradSpec, linksWgSpec, gatherGradWgSpec } from './embedding.program.ts';
+import { reductionVariant } from './select.ts';
 
 const GRAD = 'StudioEmbeddingGrad';
+
+/** vocab V table rows, dim E features, count N ids. */
+export const embeddingGradKey = (vocab: number, dim: number, count: number) => `${vocab}x${dim}x${count}`;
 
 function gradKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: WebGPUBackend; attrs: tf.NamedAttrMap }) {
   const { dy, ids } = inputs as Record<string, tf.TensorInfo>;
   const vocab = attrs.vocab as number;
   const dim = dy.shape[dy.shape.length - 1];
   const count = tf.util.sizeFromShape(ids.shape);
-  const links = run(backend, linksSpec(count), [ids], ints(count), [count, 2]);
+  const flat = reductionVariant('embeddingGrad', embeddingGradKey(vocab, dim, count)) === 'flat';
+  const links = run(backend, (flat ? linksSpec : linksWgSpec)(count), [ids], ints(count), [count, 2]);
   const zeros = run(backend, zerosSpec(vocab * dim), [], ints(vocab * dim), [vocab, dim]);
-  const grad = run(backend, gatherGradSpec(vocab, dim, count), [dy, ids, links], ints(count * dim, dim, vocab), [vocab, dim], zeros);
+  const grad = flat
+    ? run(backend, gatherGradSpec(vocab, dim, count), [dy, ids, links], ints(count * dim, dim, vocab), [vocab, dim], zeros)
+    : run(backend, gatherGradWgSpec(vocab, dim, count), [dy, ids, links], ints(count, dim, vocab), [vocab, dim], zeros);
   backend.disposeData(links.dataId);
   return grad;
 }
