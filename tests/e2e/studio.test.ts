@@ -148,6 +148,11 @@ test('studio: CSV → built-in model → Quick try → charts, results, resume a
 }, 1_200_000);
 
 async function walkThrough(page: Page, errors: string[]) {
+  // ?kernels= forces a kernel family; a wrong value is named and the page falls back to auto.
+  await page.goto(`${origin}/?kernels=workgroup`);
+  await expect(page.getByTestId('kernels').textContent({ timeout: 60_000 })).resolves.toMatch(/Mode workgroup \(forced with \?kernels=\)/);
+  await page.goto(`${origin}/?kernels=fast`);
+  await expect(page.getByTestId('kernels').textContent({ timeout: 60_000 })).resolves.toMatch(/Mode auto.*"fast" is not one of auto, flat, workgroup, tfjs; using auto/);
   await page.goto(origin);
   await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
 
@@ -192,6 +197,8 @@ async function walkThrough(page: Page, errors: string[]) {
   // 4. Live: the loss chart gets points.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 240_000 });
   await snap(page, 'live');
+  // The GPU panel lists what the autotuner chose for this run's shapes before the first step.
+  await expect(page.getByTestId('kernels').textContent()).resolves.toMatch(/Mode auto[\s\S]*Tuned in[\s\S]*LayerNorm\d+x\d+(flat|workgroup)/);
 
   // 5. Results: the first evaluation (step 3) brings a confusion matrix.
   await page.getByTestId('confusion-matrix').waitFor({ timeout: 240_000 });
