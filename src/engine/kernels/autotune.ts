@@ -56,9 +56,15 @@ function hasTimestamps(backend: WebGPUBackend): boolean {
   return (backend as unknown as { supportTimestampQuery?: boolean }).supportTimestampQuery === true;
 }
 
-/** Waits until the GPU has finished everything submitted so far. */
+/**
+ * Submits what TF.js has recorded and waits until the GPU has finished it. The open compute pass must be ended
+ * first, as TF.js itself does before submitting: finishing an encoder with a pass still open makes Dawn drop
+ * the whole command buffer (its dispatches never run), and there is no encoder when nothing was recorded.
+ */
 async function drain(backend: WebGPUBackend): Promise<void> {
-  (backend as unknown as { submitQueue?: () => void }).submitQueue?.();
+  const b = backend as unknown as { endComputePassEncoder(): void; submitQueue(): void; commandEncoder: unknown };
+  b.endComputePassEncoder();
+  if (b.commandEncoder) b.submitQueue();
   await backend.device.queue.onSubmittedWorkDone();
 }
 
