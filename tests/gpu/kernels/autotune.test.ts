@@ -4,6 +4,7 @@
  * nothing in a forced mode, and the ops then run the chosen variant.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { autotune, describeTuning, type TuneTrial } from '../../../src/engine/kernels/autotune.ts';
 import { clearChoices, kernelChoices, reductionVariant, setKernelMode, type Variant } from '../../../src/engine/kernels/select.ts';
@@ -36,11 +37,15 @@ function rigged(op: string, slow: Variant, fast: Variant, seen: Variant[]): Tune
 }
 
 describe('autotune', () => {
-  test('keeps the faster variant, in both orders', async () => {
+  test('keeps the faster variant, in both orders, and every command buffer it submits is valid', async () => {
+    const device = (tf.backend() as WebGPUBackend).device;
     for (const [slow, fast] of [['flat', 'workgroup'], ['workgroup', 'flat']] as [Variant, Variant][]) {
       clearChoices();
       const seen: Variant[] = [];
+      device.pushErrorScope('validation');
       const report = await autotune('test-adapter', [rigged('layerNorm', slow, fast, seen)], { fresh: true, persist: false, reps: 2 });
+      // Submitting with a compute pass still open drops the whole command buffer (a validation error).
+      expect(await device.popErrorScope()).toBeNull();
       expect(report.entries).toHaveLength(1);
       const e = report.entries[0];
       expect(e.chosen).toBe(fast);
