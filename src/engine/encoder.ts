@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { usesRobertaPositions, type EncoderConfig } from './config';
 import { activate, DropoutContext, layerNorm, linear, param, type Params } from './layers';
+import { attentionContext, attentionScores, foldedAttention, fusedQkv } from './kernels/attentionProducts';
 import { embeddingLookup } from './kernels/embedding';
 import { maskedSoftmax } from './kernels/softmax';
 import { embeddingNames, layerNames } from './names';
@@ -68,19 +69,17 @@ function splitHeads(x: tf.Tensor2D, B: number, T: number, N: number, D: number):
   return tf.reshape(tf.transpose(tf.reshape(x, [B, T, N, D]), [0, 2, 1, 3]), [B * N, T, D]);
 }
 
-function attention(
-  cfg: EncoderConfig,
-  params: Params,
-  i: number,
-  x: tf.Tensor2D,
-  maskBias: tf.Tensor2D,
-  shape: { B: number; T: number },
-  drop: DropoutContext,
-): { out: tf.Tensor2D; probs: tf.Tensor4D } {
-  const { B, T } = shape;
+interface Heads {
+  /** [B*T, H], heads merged */
+  merged: tf.Tensor2D;
+  /** [B, N, T, T] */
+  probs: tf.Tensor4D;
+}
+
+/** Q, K, V by three linears, heads by transposes, products by tf.matMul: the plain path (mode tfjs, other backends). */
+function headsPlain(cfg: EncoderConfig, params: Params, names: ReturnType<typeof layerNames>, x: tf.Tensor2D, maskBias: tf.Tensor2D, B: number, T: number, drop: DropoutContext): Heads {
   const N = cfg.numHeads;
   const D = cfg.hiddenSize / N;
-  const names = layerNames(cfg, i);
   const scale = 1 / Math.sqrt(D);
   let q = splitHeads(linear(x, params, names.query), B, T, N, D);
   const k = splitHeads(linear(x, params, names.key), B, T, N, D);
@@ -93,6 +92,40 @@ function attention(
   const dropped = drop.apply(probs, cfg.attentionDropout);
   const context = tf.matMul(tf.reshape(dropped, [B * N, T, T]), v); // [B*N, T, D]
   const merged = tf.reshape(tf.transpose(tf.reshape(context, [B, N, T, D]), [0, 2, 1, 3]), [B * T, cfg.hiddenSize]) as tf.Tensor2D;
+  return { merged, probs };
+}
+
+/**
+ * The same with our matmul (kernels/attentionProducts.ts): Q, K, V in one dispatch into [B*T, 3H], heads read
+ * in place by strides, the context written merged; no transposes. DistilBERT's scale on Q becomes the
+ * scores' factor (the same product up to rounding).
+ */
+function headsFolded(cfg: EncoderConfig, params: Params, names: ReturnType<typeof layerNames>, x: tf.Tensor2D, maskBias: tf.Tensor2D, B: number, drop: DropoutContext): Heads {
+  const N = cfg.numHeads;
+  const scale = 1 / Math.sqrt(cfg.hiddenSize / N);
+  const of = (part: string) => [names.query, names.key, names.value].map((n) => param(params, `${n}.${part}`)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  const qkv = fusedQkv(x, of('weight'), of('bias'));
+  const distil = cfg.modelType === 'distilbert';
+  const probs = maskedSoftmax(attentionScores(qkv, B, N, distil ? scale : 1), maskBias, distil ? 1 : scale);
+  const dropped = drop.apply(probs, cfg.attentionDropout);
+  return { merged: attentionContext(dropped, qkv, N), probs };
+}
+
+function attention(
+  cfg: EncoderConfig,
+  params: Params,
+  i: number,
+  x: tf.Tensor2D,
+  maskBias: tf.Tensor2D,
+  shape: { B: number; T: number },
+  drop: DropoutContext,
+): { out: tf.Tensor2D; probs: tf.Tensor4D } {
+  const { B, T } = shape;
+  const N = cfg.numHeads;
+  const names = layerNames(cfg, i);
+  const { merged, probs } = foldedAttention(B, T, N, cfg.hiddenSize / N)
+    ? headsFolded(cfg, params, names, x, maskBias, B, drop)
+    : headsPlain(cfg, params, names, x, maskBias, B, T, drop);
   const projected = drop.apply(linear(merged, params, names.attnOut), cfg.hiddenDropout);
   return { out: layerNorm(tf.add(projected, x), params, names.attnNorm, cfg.layerNormEps), probs };
 }
