@@ -44,3 +44,4 @@ export async function runStepProfile(shapeName: string, overrides: Partial<Bench
   clearChoices();
   return profileStep(shapeOf(shapeName, overrides));
 }
+export { runMatmulBench, type MatmulBenchRow, type MatmulBenchOptions } from './matmulBench';
