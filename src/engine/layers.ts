@@ -2,8 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Activation } from './config';
 import { dropout } from './kernels/dropout';
+import { gelu } from './kernels/gelu';
 import { layerNorm as layerNormOp } from './kernels/layerNorm';
 import { linearOp } from './kernels/linear';
+import { linearHalfOp } from './kernels/linearHalf';
+import { mixedPrecision } from './kernels/precision';
 
 export type Params = ReadonlyMap<string, tf.Tensor>;
 
@@ -13,11 +16,14 @@ export function param(params: Params, name: string): tf.Tensor {
   return p;
 }
 
-/** x [F, in] · W[out, in]ᵀ + b → [F, out]. HF stores Linear weights as [out, in]; 2-D only (see DESIGN). */
+/**
+ * x [F, in] · W[out, in]ᵀ + b → [F, out]. HF stores Linear weights as [out, in]; 2-D only (see DESIGN).
+ * Mixed precision: f16 inputs, f32 accumulation, input saved as packed f16 (kernels/linearHalf.ts).
+ */
 export function linear(x: tf.Tensor2D, params: Params, name: string): tf.Tensor2D {
   const w = param(params, `${name}.weight`) as tf.Tensor2D;
   const b = param(params, `${name}.bias`);
-  return linearOp(x, w, b);
+  return mixedPrecision() ? linearHalfOp(x, w, b) : linearOp(x, w, b);
 }
 
 /** Biased variance, as torch.nn.LayerNorm. x [F, H]. Fused kernels on webgpu (kernels/layerNorm.ts). */
@@ -25,14 +31,16 @@ export function layerNorm(x: tf.Tensor2D, params: Params, name: string, eps: num
   return layerNormOp(x, param(params, `${name}.weight`), param(params, `${name}.bias`), eps);
 }
 
-const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** `gelu` is the exact erf form HF uses (not the tanh approximation, which is `gelu_new`). */
+/**
+ * `gelu` is the exact erf form HF uses (not the tanh approximation, which is `gelu_new`): kernels/gelu.ts,
+ * which saves only its input for the gradient (packed f16 in mixed precision).
+ */
 export function activate(x: tf.Tensor, kind: Activation): tf.Tensor {
   switch (kind) {
     case 'gelu':
-      return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2))));
+      return gelu(x);
     case 'gelu_new': {
       const inner = tf.mul(SQRT_2_OVER_PI, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
       return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(inner)));
