@@ -9,9 +9,10 @@
  * BERT-Mini / BERT-base step, forward and both backward forms; writes bench-results/matmul.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
+import type { MatmulBenchRow, MatmulBenchSet } from '../src/bench/matmulBench.ts';
 import type { StepBenchResult } from '../src/bench/stepBench.ts';
 import { startHarness } from './lib/harness.ts';
 
@@ -37,7 +38,47 @@ const kernels = parseKernelMode(values.kernels);
 
 const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(1)} MiB`);
 
+/** `--matmul`: ours vs TF.js per product shape of a step; prints GFLOP/s and ratios, writes matmul.json. */
+async function matmulMain() {
+  const sets = values['matmul-sets']!.split(',').filter(Boolean) as MatmulBenchSet[];
+  const harness = await startHarness();
+  let rows: MatmulBenchRow[];
+  try {
+    const adapter = await harness.page.evaluate(async () => {
+      const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
+      return m.describeAdapter();
+    });
+    console.log(`adapter: ${adapter?.vendor} ${adapter?.architecture} ${adapter?.description}`.trim());
+    process.stderr.write(`matmul microbench, sets ${sets.join(', ')}...\n`);
+    rows = await harness.page.evaluate(
+      async ([s, reps]) => {
+        const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
+        return m.runMatmulBench({ sets: s, reps });
+      },
+      [sets, Number(values.steps)] as const,
+    );
+  } finally {
+    await harness.close();
+  }
+  console.log('\n| set | op | batch | M×K×N | ours GFLOP/s | TF.js GFLOP/s | ours/TF.js |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.set} | ${r.op} | ${r.batch} | ${r.shape.join('×')} | ${r.ours_gflops.toFixed(2)} | ${r.tfjs_gflops.toFixed(2)} | ${(r.ours_gflops / r.tfjs_gflops).toFixed(2)} |`);
+  }
+  for (const set of sets) {
+    const mine = rows.filter((r) => r.set === set);
+    const ratios = mine.map((r) => r.ours_gflops / r.tfjs_gflops);
+    const geo = Math.exp(ratios.reduce((a, x) => a + Math.log(x), 0) / ratios.length);
+    console.log(`${set}: ours/TF.js geometric mean ${geo.toFixed(2)}, min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)} over ${mine.length} shapes`);
+  }
+  const out = join(dirname(values.out!), 'matmul.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(rows.map(({ shape, batch, op, ours_gflops, tfjs_gflops, set }) => ({ shape, batch, op, ours_gflops, tfjs_gflops, set })), null, 2));
+  console.log(`\nwrote ${out}`);
+}
+
 async function main() {
+  if (values.matmul) return matmulMain();
   const harness = await startHarness();
   const overrides = {
     ...(values.batch ? { batch: Number(values.batch) } : {}),
