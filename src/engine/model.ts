@@ -155,17 +155,28 @@ export class BertFamilyModel {
   /**
    * Loss and d loss / d parameter for the trainable parameters (all, unless `only` names a subset).
    * The padding_idx rows of embeddings get exactly zero gradient, as nn.Embedding(padding_idx) does.
+   * `lossScale` (mixed precision, train/gradScaler.ts) multiplies the loss before backward: the gradients come
+   * back scaled by it, the loss does not.
    */
   lossAndGradients(
     inputs: EncoderInputs,
     labels: Labels,
-    opts: ForwardOptions & LossOptions = {},
+    opts: ForwardOptions & LossOptions & { lossScale?: number } = {},
     only?: ReadonlySet<string>,
   ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
     const all = this.variables();
     const names = [...all.keys()].filter((n) => !only || only.has(n));
     const vars = names.map((n) => all.get(n)!);
-    const { value, grads } = tf.variableGrads(() => this.loss(this.forward(inputs, opts), labels, opts), vars);
+    const scale = opts.lossScale ?? 1;
+    let unscaled: tf.Scalar | null = null;
+    const { value: result, grads } = tf.variableGrads(() => {
+      const loss = this.loss(this.forward(inputs, opts), labels, opts);
+      if (scale === 1) return loss;
+      unscaled = tf.keep(loss); // outlives the gradient scope: the loss to report, finite even if loss·scale is not
+      return tf.mul(loss, scale) as tf.Scalar;
+    }, vars);
+    const value: tf.Scalar = unscaled ?? result;
+    if (unscaled) result.dispose();
     const out = new Map<string, tf.Tensor>();
     for (const name of names) {
       const key = all.get(name)!.name;

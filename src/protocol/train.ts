@@ -62,6 +62,11 @@ export interface ResumeState {
   sinceImprovement: number;
   /** Training losses summed since the last step event (a float32 GPU sum), and how many steps they cover. */
   pendingLoss: { sum: number; steps: number };
+  /**
+   * Mixed-precision runs: the GradScaler's scale and clean-step count, and the LR scheduler's steps (skipped
+   * steps do not advance it, so it can trail `step`). Absent for float32 runs.
+   */
+  mixedPrecision?: { scale: number; growthTracker: number; schedulerSteps: number };
 }
 
 export type CheckpointKind = 'best' | 'last';
@@ -134,6 +139,14 @@ export type TrainEvent =
       gradNorm: number;
       tokensPerSecond: number;
       elapsedMs: number;
+      /** Mixed precision: the loss scale this step ran with. */
+      lossScale?: number;
+      /**
+       * Mixed precision: this step's gradients overflowed, so AdamW and the LR scheduler did not step (the scale
+       * halved). Sent for every skipped step, as a marker with that step's own loss and gradNorm (inf or NaN);
+       * the next regular event's mean loss still includes it, as the Trainer's logged loss does.
+       */
+      skipped?: true;
     }
   | { type: 'eval'; step: number; epoch: number; split: 'validation' | 'test'; result: SplitResult; isBest: boolean }
   | { type: 'checkpoint'; step: number; kind: CheckpointKind; metric: string; value: number }

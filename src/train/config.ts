@@ -89,6 +89,8 @@ export interface TrainConfig {
   layerwiseLrDecay: number;
   /** Low-rank adapters on the named Linear weights (base weights frozen, merged on export); null = off. */
   lora: LoraConfig | null;
+  /** fp16=True: f16 matmul inputs and saved activations, f32 weights and AdamW, dynamic loss scaling (GradScaler). */
+  mixedPrecision: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -119,6 +121,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   freeze: { embeddings: false, layers: 0, encoder: false },
   layerwiseLrDecay: 1,
   lora: null,
+  mixedPrecision: false,
 } satisfies TrainConfig);
 
 /** What a caller may pass: any subset, nested groups partially too. */

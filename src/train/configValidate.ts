@@ -86,6 +86,7 @@ export function validateTrainConfig(c: TrainConfig, ctx: ValidationContext = {})
     need(c.freeze.layers <= ctx.numLayers, `freeze.layers is ${c.freeze.layers} but the model has ${ctx.numLayers} layers`);
   }
   need(finite(c.layerwiseLrDecay) && c.layerwiseLrDecay > 0 && c.layerwiseLrDecay <= 1, `layerwiseLrDecay must be in (0, 1] (got ${c.layerwiseLrDecay})`);
+  need(typeof c.mixedPrecision === 'boolean', `mixedPrecision must be true or false (got ${c.mixedPrecision})`);
   if (c.lora) {
     need(int(c.lora.rank) && c.lora.rank >= 1, `lora.rank must be an integer >= 1 (got ${c.lora.rank})`);
     need(finite(c.lora.alpha) && c.lora.alpha > 0, `lora.alpha must be positive (got ${c.lora.alpha})`);

@@ -29,6 +29,8 @@ export interface ResumePoint {
   /** Sum of the losses not logged yet (GPU scalar) and how many steps it covers. */
   pendingLoss: tf.Scalar | null;
   pendingSteps: number;
+  /** Mixed precision: the GradScaler state and the LR scheduler's steps (ResumeState.mixedPrecision). */
+  mixedPrecision?: ResumeState['mixedPrecision'];
 }
 
 /** Reads what lives on the GPU (moments, the pending loss); weights are the snapshots' CPU copies, shared. */
@@ -49,6 +51,7 @@ export async function captureResumeState(p: ResumePoint, optimizer: AdamW): Prom
       : null,
     sinceImprovement: p.sinceImprovement,
     pendingLoss: { sum: pending ? pending[0] : 0, steps: pending ? p.pendingSteps : 0 },
+    ...(p.mixedPrecision ? { mixedPrecision: { ...p.mixedPrecision } } : {}),
   };
 }
 
@@ -67,10 +70,11 @@ export function applyResumeState(
   r: ResumeState,
   model: BertFamilyModel,
   optimizer: AdamW,
-  plan: { totalSteps: number; updatesPerEpoch: number; seed: number; accumulation: number },
+  plan: { totalSteps: number; updatesPerEpoch: number; seed: number; accumulation: number; mixedPrecision?: boolean },
 ): RestoredRun {
   const mismatch = (what: string) => new TrainError('invalid_config', `Cannot resume exactly: ${what}. The data or the training config changed since the checkpoint.`);
   if (r.totalSteps !== plan.totalSteps) throw mismatch(`the saved run has ${r.totalSteps} steps, this one ${plan.totalSteps}`);
+  if (!!r.mixedPrecision !== !!plan.mixedPrecision) throw mismatch(`the saved run trained in ${r.mixedPrecision ? 'mixed precision' : 'float32'}, this one in ${plan.mixedPrecision ? 'mixed precision' : 'float32'}`);
   if (r.seed !== plan.seed) throw mismatch(`the saved run used seed ${r.seed}, this one ${plan.seed}`);
   if (r.step < 0 || r.step > r.totalSteps) throw mismatch(`step ${r.step} is outside 0…${r.totalSteps}`);
   const expected = { epoch: Math.floor(r.step / plan.updatesPerEpoch), batch: (r.step % plan.updatesPerEpoch) * plan.accumulation };

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/types';
+import { mixedPrecision, setMixedPrecision } from '../engine/kernels/precision';
 import type { BertFamilyModel } from '../engine/model';
 import type { EvalSplitData, Prediction, ResumeState, SplitResult, TrainEvent } from '../protocol/train';
 import type { FeatureSet } from '../tokenize/features';
@@ -13,10 +14,11 @@ import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
 import type { TrainConfig } from './config';
 import { evaluateSplit } from './evaluate';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
+import { GradScaler, type GradScalerOptions } from './gradScaler';
 import { countParameters, makePlan, prepareModel, type RunPlan } from './plan';
 import { applyResumeState, captureResumeState } from './resume';
 import { lrAtStep } from './schedule';
-import { trainStep } from './step';
+import { scaledTrainStep, trainStep, type Batch, type ScaledStepResult, type StepOptions, type StepResult } from './step';
 
 export interface TrainerInit {
   model: BertFamilyModel;
@@ -33,6 +35,8 @@ export interface TrainerInit {
   resume?: ResumeState;
   /** Keep a resume state at each evaluation (reads the AdamW moments back then), for `resumeState()`. */
   keepResumeState?: boolean;
+  /** Mixed precision: GradScaler options (tests force overflows with them); torch's defaults otherwise, as the Trainer. */
+  gradScaler?: Partial<GradScalerOptions>;
   onEvent: (e: TrainEvent) => void;
 }
 
@@ -73,6 +77,9 @@ export class Trainer {
   private lossSum: tf.Scalar | null = null;
   private sinceLog = 0;
   private resumePoint: ResumeState | null = null;
+  /** Mixed precision: the loss scaler, and how often the LR scheduler stepped (skipped steps do not step it). */
+  private scaler: GradScaler | null = null;
+  private schedulerSteps = 0;
 
   constructor(private readonly init: TrainerInit) {}
 
@@ -101,6 +108,9 @@ export class Trainer {
     prepareModel(model, config);
     const plan = (this.plan = makePlan(model, config, this.init.task, this.init.labels, this.init.train.batchesPerEpoch, this.init.trainFeatures ?? null));
     const vars = model.variables();
+    this.scaler = config.mixedPrecision ? new GradScaler(this.init.gradScaler) : null;
+    const precisionBefore = mixedPrecision();
+    setMixedPrecision(config.mixedPrecision);
     onEvent({
       type: 'ready',
       totalSteps: plan.totalSteps,
@@ -133,6 +143,7 @@ export class Trainer {
       this.lossSum?.dispose();
       this.lossSum = null;
       watch.dispose();
+      setMixedPrecision(precisionBefore);
       plan.loss.dispose();
       plan.optimizer.dispose();
     }
@@ -141,8 +152,12 @@ export class Trainer {
   /** Weights, moments, position and best checkpoint of a saved run, into this fresh model and optimizer. */
   private restore(r: ResumeState, plan: RunPlan): void {
     const { config } = this.init;
-    const expected = { totalSteps: plan.totalSteps, updatesPerEpoch: plan.updatesPerEpoch, seed: config.seed, accumulation: config.gradientAccumulationSteps };
+    const expected = { totalSteps: plan.totalSteps, updatesPerEpoch: plan.updatesPerEpoch, seed: config.seed, accumulation: config.gradientAccumulationSteps, mixedPrecision: config.mixedPrecision };
     const restored = applyResumeState(r, this.init.model, plan.optimizer, expected);
+    if (r.mixedPrecision) {
+      this.scaler!.load({ scale: r.mixedPrecision.scale, growthTracker: r.mixedPrecision.growthTracker });
+      this.schedulerSteps = r.mixedPrecision.schedulerSteps;
+    }
     this.step = r.step;
     this.position = { epoch: r.epoch, batch: r.batch };
     this.last = restored.last;
@@ -172,10 +187,10 @@ export class Trainer {
         const count = Math.min(ga, train.batchesPerEpoch - g * ga);
         const hosts = Array.from({ length: count }, (_, i) => train.batch(epoch, g * ga + i));
         const batches = hosts.map(toTensors);
-        const lr = lrAtStep(plan.schedule, this.step + 1);
-        let result;
+        const lr = lrAtStep(plan.schedule, (this.scaler ? this.schedulerSteps : this.step) + 1);
+        let result: StepResult & Partial<ScaledStepResult>;
         try {
-          result = trainStep(model, plan.optimizer, batches, {
+          result = await this.optimizerStep(plan, batches, {
             lr,
             maxGradNorm: config.maxGradNorm,
             seed: dropoutSeed(config.seed, this.step),
@@ -187,6 +202,12 @@ export class Trainer {
           batches.forEach(disposeBatch);
         }
         this.step += 1;
+        const scaled = result.lossScale === undefined ? {} : { lossScale: result.lossScale };
+        if (result.skipped) {
+          const [l, n] = await Promise.all([result.loss.data(), result.gradNorm.data()]);
+          const now = performance.now();
+          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss: l[0], lr, gradNorm: n[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started, ...scaled, skipped: true });
+        }
         this.position = g + 1 < groups ? { epoch, batch: (g + 1) * ga } : { epoch: epoch + 1, batch: 0 };
         this.sinceLog += 1;
         tokens += hosts.reduce((n, h) => n + h.tokens, 0);
@@ -201,11 +222,12 @@ export class Trainer {
           tf.dispose([lossSum, lastNorm]);
           this.lossSum = lastNorm = null;
           const loss = sum[0] / this.sinceLog;
-          if (!Number.isFinite(loss) || !Number.isFinite(norm[0])) {
+          // A skipped mixed-precision step has an inf/NaN norm by design; its loss is still finite.
+          if (!Number.isFinite(loss) || (!this.scaler && !Number.isFinite(norm[0]))) {
             throw new TrainError('nan_loss', `Training diverged at step ${this.step}: loss is ${loss}, gradient norm ${norm[0]} (learning rate ${lr}).`, NAN_HINT);
           }
           const now = performance.now();
-          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss, lr, gradNorm: norm[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started });
+          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss, lr, gradNorm: norm[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started, ...scaled });
           this.sinceLog = 0;
           tokens = 0;
           logClock = now;
@@ -221,6 +243,17 @@ export class Trainer {
     tf.dispose([this.lossSum, lastNorm].filter(Boolean) as tf.Tensor[]);
     this.lossSum = null;
     return 'completed';
+  }
+
+  /**
+   * trainStep, or in mixed precision scaledTrainStep; then the LR scheduler counts only the steps whose optimizer
+   * ran (the Trainer's optimizer_was_run = scale_before <= scale_after).
+   */
+  private async optimizerStep(plan: RunPlan, batches: Batch[], opts: StepOptions): Promise<StepResult & Partial<ScaledStepResult>> {
+    if (!this.scaler) return trainStep(this.init.model, plan.optimizer, batches, opts);
+    const r = await scaledTrainStep(this.init.model, plan.optimizer, batches, opts, this.scaler);
+    if (r.lossScale <= this.scaler.scale) this.schedulerSteps += 1;
+    return r;
   }
 
   /**
@@ -251,7 +284,8 @@ export class Trainer {
     if (this.init.keepResumeState) {
       const at = { step: this.step, totalSteps: plan.totalSteps, position: this.position, seed: config.seed, last: this.last, best: this.best };
       const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.lossSum, pendingSteps: this.sinceLog };
-      this.resumePoint = await captureResumeState({ ...at, ...pending }, plan.optimizer);
+      const mixed = this.scaler ? { mixedPrecision: { ...this.scaler.state(), schedulerSteps: this.schedulerSteps } } : {};
+      this.resumePoint = await captureResumeState({ ...at, ...pending, ...mixed }, plan.optimizer);
     }
     onEvent({ type: 'checkpoint', step: this.step, kind: 'last', metric: name, value });
     if (isBest) onEvent({ type: 'checkpoint', step: this.step, kind: 'best', metric: name, value });
