@@ -13,17 +13,31 @@ export interface History {
   gradNorm: number[];
   tokensPerSecond: number[];
   elapsedMs: number[];
+  /** Mixed precision: the loss scale of each logged step (null in float32 runs). Absent in histories saved before it. */
+  lossScale?: (number | null)[];
+  /** Mixed precision: steps skipped on an inf/NaN gradient, and the scale that overflowed (their own columns). */
+  skippedStep?: number[];
+  skippedScale?: number[];
   evalStep: number[];
   /** Validation metrics by name (loss, accuracy, f1_macro, …), aligned with evalStep; null where absent. */
   evalMetrics: Record<string, (number | null)[]>;
 }
 
 export function emptyHistory(): History {
-  return { step: [], epoch: [], loss: [], lr: [], gradNorm: [], tokensPerSecond: [], elapsedMs: [], evalStep: [], evalMetrics: {} };
+  return { step: [], epoch: [], loss: [], lr: [], gradNorm: [], tokensPerSecond: [], elapsedMs: [], lossScale: [], skippedStep: [], skippedScale: [], evalStep: [], evalMetrics: {} };
 }
 
-/** `offset` shifts the worker's step numbers after a resume (and its elapsed time by `elapsedOffset`). */
+/**
+ * `offset` shifts the worker's step numbers after a resume (and its elapsed time by `elapsedOffset`). A skipped
+ * mixed-precision step is a marker, not a point of the loss series (the next logged mean includes its loss).
+ */
 export function appendStep(h: History, e: Extract<TrainEvent, { type: 'step' }>, offset = 0, elapsedOffset = 0): void {
+  if (e.skipped) {
+    (h.skippedStep ??= []).push(e.step + offset);
+    (h.skippedScale ??= []).push(e.lossScale ?? NaN);
+    return;
+  }
+  (h.lossScale ??= new Array<number | null>(h.step.length).fill(null)).push(e.lossScale ?? null);
   h.step.push(e.step + offset);
   h.epoch.push(e.epoch);
   h.loss.push(e.loss);
@@ -67,9 +81,12 @@ export function truncateHistory(h: History, step: number): History {
   const evalKeep = h.evalStep.findIndex((s) => s > step);
   const n = keep < 0 ? h.step.length : keep;
   const m = evalKeep < 0 ? h.evalStep.length : evalKeep;
+  const skipped = (h.skippedStep ?? []).filter((s) => s <= step).length;
   return {
     step: h.step.slice(0, n), epoch: h.epoch.slice(0, n), loss: h.loss.slice(0, n), lr: h.lr.slice(0, n), gradNorm: h.gradNorm.slice(0, n),
     tokensPerSecond: h.tokensPerSecond.slice(0, n), elapsedMs: h.elapsedMs.slice(0, n), evalStep: h.evalStep.slice(0, m),
+    lossScale: (h.lossScale ?? new Array<null>(h.step.length).fill(null)).slice(0, n),
+    skippedStep: (h.skippedStep ?? []).slice(0, skipped), skippedScale: (h.skippedScale ?? []).slice(0, skipped),
     evalMetrics: Object.fromEntries(Object.entries(h.evalMetrics).map(([k, v]) => [k, v.slice(0, m)])),
   };
 }

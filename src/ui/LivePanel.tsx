@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { evalSeries, stepSeries, TASK_METRICS, trainLossData } from '../charts/build';
+import { evalSeries, hasLossScale, lossScaleData, stepSeries, TASK_METRICS, trainLossData } from '../charts/build';
 import { progressOf } from '../charts/history';
 import { formatDuration } from '../charts/series';
 import { UPlotChart } from '../charts/UPlotChart';
@@ -37,6 +37,7 @@ export function LivePanel() {
         <UPlotChart testId="chart-lr" title="Learning rate" build={(h) => stepSeries(h, 'lr')} series={[{ label: 'lr', color: '#9333ea' }]} />
         <UPlotChart testId="chart-grad" title="Gradient norm (before clipping)" build={(h) => stepSeries(h, 'gradNorm')} series={[{ label: 'grad norm', color: '#ea580c' }]} />
         <UPlotChart testId="chart-tps" title="Throughput (tokens/s)" build={(h) => stepSeries(h, 'tokensPerSecond')} series={[{ label: 'tokens/s', color: '#0d9488' }]} />
+        <LossScaleChart />
       </div>
       {logs.length > 0 && (
         <details>
@@ -45,6 +46,24 @@ export function LivePanel() {
         </details>
       )}
     </section>
+  );
+}
+
+/** Mixed precision only: the GradScaler's scale and the skipped steps; appears with the first loss-scale event. */
+function LossScaleChart() {
+  const rev = useStudio((s) => s.historyRev);
+  const history = useStudio((s) => s.history);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const show = useMemo(() => hasLossScale(history), [history, rev]);
+  if (!show) return null;
+  return (
+    <UPlotChart
+      testId="chart-loss-scale"
+      title="Loss scale (mixed precision; red points: skipped steps, gradients overflowed)"
+      build={lossScaleData}
+      yLog
+      series={[{ label: 'loss scale', color: '#0891b2' }, { label: 'skipped step', color: '#dc2626', width: 0, points: true }]}
+    />
   );
 }
 
