@@ -76,17 +76,20 @@ const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
  * fp32 everywhere. Activations per layer and token: Q, K, V, context, attention output, two LayerNorms,
  * the FFN input/output and the GELU intermediate (≈ 10·H + 2·I floats), plus scores, probabilities and the
  * dropout mask per head (3·T floats). A rough upper bound; TF.js's buffer pool adds reuse slack on top.
+ * Mixed precision keeps weights, gradients and AdamW in fp32 and stores what the f16 ops save as f16: the
+ * inputs of the attention output and both FFN linears and the GELU input (2·H + 2·I of the 10·H + 2·I).
  */
 export function estimateMemory(
   info: ModelInfo,
-  opts: { batchSize: number; maxLength: number; mode: TrainingMode; limits?: Record<string, number> },
+  opts: { batchSize: number; maxLength: number; mode: TrainingMode; limits?: Record<string, number>; mixedPrecision?: boolean },
 ): MemoryEstimate {
   const { batchSize: B, maxLength: T } = opts;
   const trainable =
     opts.mode === 'full' ? info.parameters : opts.mode === 'head' ? info.parameters - info.encoderParameters : info.parameters - info.encoderParameters + info.layers * 2 * 8 * 2 * info.hiddenSize;
   const weightsBytes = info.parameters * 4;
   const optimizerBytes = trainable * 4 * 3;
-  const perLayer = B * T * (10 * info.hiddenSize + 2 * info.intermediateSize) + B * info.heads * T * T * 3;
+  const halfStored = opts.mixedPrecision ? (B * T * (2 * info.hiddenSize + 2 * info.intermediateSize)) / 2 : 0;
+  const perLayer = B * T * (10 * info.hiddenSize + 2 * info.intermediateSize) - halfStored + B * info.heads * T * T * 3;
   const activationBytes = opts.mode === 'head' ? B * T * info.hiddenSize * 4 * 2 : (perLayer * info.layers + B * T * info.hiddenSize * 3) * 4;
   const largestBufferBytes = Math.max(info.largestTensorBytes, B * info.heads * T * T * 4);
   const totalBytes = weightsBytes + optimizerBytes + activationBytes;

@@ -16,7 +16,7 @@ export function trainingMode(c: TrainConfig): TrainingMode {
 
 export function memoryEstimate(info: ModelInfo | null, c: TrainConfig, maxLength: number | null, limits?: Record<string, number>): MemoryEstimate | null {
   if (!info) return null;
-  return estimateMemory(info, { batchSize: c.batchSize, maxLength: maxLength ?? 128, mode: trainingMode(c), limits });
+  return estimateMemory(info, { batchSize: c.batchSize, maxLength: maxLength ?? 128, mode: trainingMode(c), limits, mixedPrecision: c.mixedPrecision });
 }
 
 export interface Bar {

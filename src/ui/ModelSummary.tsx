@@ -36,6 +36,7 @@ export function ModelSummary() {
         <dd>
           {fmtBytes(est.totalBytes)} for batch {config.batchSize} × {maxLength ?? 128} tokens: weights {fmtBytes(est.weightsBytes)}, optimizer{' '}
           {fmtBytes(est.optimizerBytes)}, activations {fmtBytes(est.activationBytes)}
+          {config.mixedPrecision ? ' (mixed precision: part of them stored as f16)' : ''}
         </dd>
       </dl>
       {est.warnings.map((w) => (

@@ -10,6 +10,7 @@ export function TrainStep() {
   const headOnly = useStudio((s) => s.config.freeze.encoder);
   const lora = useStudio((s) => s.config.lora !== null);
   const patience = useStudio((s) => s.config.earlyStopping.patience);
+  const mixed = useStudio((s) => s.config.mixedPrecision);
   const setConfig = useStudio((s) => s.setConfig);
   const config = useStudio((s) => s.config);
   return (
@@ -21,6 +22,10 @@ export function TrainStep() {
           <ConfigField key={f.key} field={f} />
         ))}
       </div>
+      <label className="check">
+        <input type="checkbox" data-testid="cfg-mixedPrecision" checked={mixed} onChange={(e) => setConfig('mixedPrecision', e.target.checked)} />
+        Mixed precision (fp16): activations stored as f16 for less GPU memory, weights and AdamW stay f32; steps whose gradients overflow are skipped and the loss scale adapts
+      </label>
       <details>
         <summary>More settings</summary>
         <div className="fields">
