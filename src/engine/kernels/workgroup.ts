@@ -10,13 +10,18 @@
 /** Most lanes per row for the row programs: rows are H ≤ 1024 features or T ≤ 512 keys, so ≤ 16 loads a lane. */
 export const ROW_LANES = 64;
 
+/** Fewest elements a lane of a row program should sum: fewer lanes for short rows. */
+export const MIN_PER_LANE = 4;
+
 /**
- * Lanes for rows of `cols` elements: ROW_LANES, or the power of two ≥ cols for shorter rows, whose extra
- * lanes would only idle (and, on a software adapter, still pay for every barrier). Part of program keys.
+ * Lanes for rows of `cols` elements: the power of two that gives each lane about MIN_PER_LANE elements, at
+ * most ROW_LANES. Shorter rows get fewer lanes, which would otherwise idle (and, on a software adapter,
+ * still pay for every barrier: the forward of a 4096-row × 128-key softmax took ~400 ms on SwiftShader
+ * at 64 lanes a row, ~140 ms at 32). Part of the program keys.
  */
 export function rowLanes(cols: number): number {
   let lanes = 1;
-  while (lanes < cols && lanes < ROW_LANES) lanes *= 2;
+  while (lanes * MIN_PER_LANE < cols && lanes < ROW_LANES) lanes *= 2;
   return lanes;
 }
 
