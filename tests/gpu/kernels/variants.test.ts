@@ -135,7 +135,6 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     setKernelMode(variant);
     const scores = random([B, N, T, T], 5, 4);
     const r0 = rng(7);
-    // Pad the tail of every other batch row (never key 0, so no row is all padding).
     // Key 0 is always real (no row is all padding), about half the others are padding.
     const mask = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i % T === 0 || r0() < 0.5 ? 1 : 0)), [B, T]);
     const bias = tf.mul(tf.sub(1, mask), -1e9) as tf.Tensor2D;
@@ -149,7 +148,8 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     expectVariant(r.keys, variant, SOFTMAX_PROGRAMS);
     expect(r.value).toBeLessThan(5e-6);
     expect(r.grads[0]).toBeLessThan(1e-5);
-    const probs = await maskedSoftmax(scores as tf.Tensor4D, bias, scale).data();
+    const y = maskedSoftmax(scores as tf.Tensor4D, bias, scale);
+    const probs = await y.data();
     const maskValues = await mask.data();
     let padded = 0;
     let leaked = 0;
@@ -160,7 +160,7 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     }
     expect(leaked).toBe(0);
     if (T > 1) expect(padded).toBeGreaterThan(0);
-    tf.dispose([scores, mask, bias]);
+    tf.dispose([scores, mask, bias, y]);
   });
 
   test('sumToLastAxis: 1, 3 and more than ROW_CHUNK row chunks, several column tiles', async () => {
