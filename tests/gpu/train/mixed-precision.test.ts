@@ -8,6 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { measureStepMemory } from '../../../src/bench/activationBytes.ts';
+import { BENCH_SHAPES, randomModel } from '../../../src/bench/stepBench.ts';
 import { setMixedPrecision } from '../../../src/engine/kernels/precision.ts';
 import type { BertFamilyModel } from '../../../src/engine/model.ts';
 import { batchFromCase, disposeBatch } from '../../../src/parity/caseFile.ts';
@@ -243,4 +245,21 @@ describe('the Trainer in mixed precision', () => {
     const refused = await train(f32State);
     expect(refused.run.events.find((e) => e.type === 'error')).toMatchObject({ kind: 'invalid_config', message: expect.stringMatching(/float32, this one in mixed precision/) });
   });
+});
+
+test('measureStepMemory: weights, gradients and AdamW state add up, and mixed precision holds fewer activation bytes', async () => {
+  const shape = BENCH_SHAPES.tiny;
+  const [f32, mixed] = [await measureStepMemory(shape, false), await measureStepMemory(shape, true)];
+  console.log(`tiny: activation peak f32 ${f32.activationPeak} B, mixed ${mixed.activationPeak} B (${((100 * mixed.activationPeak) / f32.activationPeak).toFixed(1)}%)`);
+  const model = randomModel(shape, 1);
+  expect(f32.weights).toBe(model.numParameters * 4);
+  model.dispose();
+  for (const m of [f32, mixed]) {
+    expect(m.gradients).toBe(m.weights);
+    expect(m.optimizerState).toBe(2 * m.weights);
+    expect(m.activationPeak).toBeGreaterThan(0);
+    // tf.profile counts a buffer once per tensor sharing it: never less than the buffers themselves.
+    expect(m.profileActivationPeak).toBeGreaterThanOrEqual(m.activationPeak);
+  }
+  expect(mixed.activationPeak).toBeLessThan(f32.activationPeak);
 });
