@@ -81,7 +81,17 @@ export function maskedSoftmax(scores: tf.Tensor4D, bias: tf.Tensor2D, scale: num
 
 /** The same op in plain TF.js ops. */
 export function maskedSoftmaxReference(scores: tf.Tensor4D, bias: tf.Tensor2D, scale: number): tf.Tensor4D {
-  const [B, , , T] = scores.shape;
+  const [B, N, Tq, T] = scores.shape;
   const z = tf.add(scale === 1 ? scores : tf.mul(scores, scale), tf.reshape(bias, [B, 1, 1, T]));
-  return tf.softmax(z) as tf.Tensor4D;
+  // TF.js 4.22's WebGPU softmax has no bounds check: past 65535 rows its dispatch is folded into 2-D and the
+  // spare workgroups overwrite the output's last element (BERT-base at 32×512 has 196,608 rows). Batch rows
+  // are split into groups under that limit.
+  const perGroup = Math.max(1, Math.floor(SOFTMAX_ROW_LIMIT / (N * Tq)));
+  if (tf.getBackend() !== 'webgpu' || B <= perGroup) return tf.softmax(z) as tf.Tensor4D;
+  const sizes: number[] = [];
+  for (let b = 0; b < B; b += perGroup) sizes.push(Math.min(perGroup, B - b));
+  return tf.concat(tf.split(z, sizes, 0).map((part) => tf.softmax(part)), 0) as tf.Tensor4D;
 }
+
+/** Rows TF.js's WebGPU softmax computes correctly in one call (workgroups per dispatch dimension). */
+export const SOFTMAX_ROW_LIMIT = 65535;
