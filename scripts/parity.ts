@@ -28,9 +28,9 @@ function fmt(x: number): string {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' }, kernels: { type: 'string', default: 'auto' } } });
+  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' }, kernels: { type: 'string', default: 'auto' }, 'mixed-precision': { type: 'boolean', default: false } } });
   if (!values.fixtures) {
-    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>] [--kernels auto,flat,workgroup,tfjs]');
+    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>] [--kernels auto,flat,workgroup,tfjs] [--mixed-precision]');
     process.exit(2);
   }
   let modes: KernelMode[];
@@ -51,6 +51,7 @@ async function main() {
     process.exit(1);
   }
   const harness = await startHarness({ '/@fixtures/': root });
+  if (values['mixed-precision']) console.log('mixed precision: f16-rounded matmul inputs and saved activations, looser tolerances (src/parity/compare.ts MIXED_TOLERANCES)');
   let passed = 0;
   let failed = 0;
   try {
@@ -60,11 +61,11 @@ async function main() {
       let report: CaseReport;
       try {
         report = await harness.page.evaluate(
-          async ([u, n, k]) => {
+          async ([u, n, k, mp]) => {
             const m: typeof import('../src/parity/browserEntry.ts') = await import(/* @vite-ignore */ '/src/parity/browserEntry.ts' as string);
-            return m.runCaseOnWebGpu(u, n, k);
+            return m.runCaseOnWebGpu(u, n, k, mp);
           },
-          [url, name, mode] as const,
+          [url, name, mode, values['mixed-precision']!] as const,
         );
       } catch (e) {
         failed++;

@@ -5,10 +5,15 @@ import { clearChoices, setKernelMode, type KernelMode } from '../engine/kernels/
 import { urlSource } from '../hub/source';
 import { runParityCase, type CaseReport } from './runCase';
 
-export async function runCaseOnWebGpu(baseUrl: string, name: string, kernels: KernelMode = 'auto'): Promise<CaseReport & { backend: string; numTensors: number }> {
+export async function runCaseOnWebGpu(
+  baseUrl: string,
+  name: string,
+  kernels: KernelMode = 'auto',
+  mixedPrecision = false,
+): Promise<CaseReport & { backend: string; numTensors: number }> {
   setKernelMode(kernels);
   clearChoices();
   await useWebGpu();
-  const report = await runParityCase(urlSource(baseUrl, name), name);
+  const report = await runParityCase(urlSource(baseUrl, name), name, { mixedPrecision });
   return { ...report, backend: tf.getBackend(), numTensors: tf.memory().numTensors };
 }

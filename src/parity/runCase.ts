@@ -15,7 +15,8 @@ import { weightDecayByName } from '../train/paramGroups';
 import { lrAtStep, type ScheduleConfig } from '../train/schedule';
 import { trainStep } from '../train/step';
 import { batchFromCase, disposeBatch, type ArrayJson, type CaseJson } from './caseFile';
-import { checkGradients, checkOutput, checkSeries, checkWeights, type QuantityCheck } from './compare';
+import { checkGradients, checkOutput, checkSeries, checkWeights, F32_TOLERANCES, MIXED_TOLERANCES, type QuantityCheck, type Tolerances } from './compare';
+import { mixedPrecision, setMixedPrecision } from '../engine/kernels/precision';
 
 export interface CaseReport {
   name: string;
@@ -33,6 +34,17 @@ function headOf(c: CaseJson): HeadKind {
   return h;
 }
 
+/** Runs `f` with mixed precision set as asked (the engine reads a module flag, as torch.autocast a context). */
+async function withMixedPrecisionAsync<T>(enabled: boolean, f: () => Promise<T>): Promise<T> {
+  const before = mixedPrecision();
+  setMixedPrecision(enabled);
+  try {
+    return await f();
+  } finally {
+    setMixedPrecision(before);
+  }
+}
+
 /** In kernel mode 'auto' the case runs with the variants the autotuner picks for its shapes, as a run would. */
 async function tuneFor(model: BertFamilyModel, batches: { inputs: { inputIds: tf.Tensor2D } }[]): Promise<void> {
   if (kernelMode() !== 'auto') return;
@@ -40,7 +52,7 @@ async function tuneFor(model: BertFamilyModel, batches: { inputs: { inputIds: tf
   await autotuneModel(model, B, [T], { persist: false });
 }
 
-async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityCheck[]> {
+async function forwardCase(source: FileSource, c: CaseJson, tol: Tolerances): Promise<QuantityCheck[]> {
   const { model } = await loadModel(source, { head: headOf(c) });
   const batch = batchFromCase(c.inputs, c.head);
   await tuneFor(model, [batch]);
@@ -72,7 +84,7 @@ async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityChe
       // Lists (hidden states per layer) are checked tensor by tensor; the worst one is reported.
       let worst: QuantityCheck | null = null;
       for (let i = 0; i < refList.length; i++) {
-        const r = checkOutput(key, await mineList[i].data(), refList[i].data);
+        const r = checkOutput(key, await mineList[i].data(), refList[i].data, tol);
         if (Array.isArray(ref)) r.where = `[${i}]`;
         if (!worst || (worst.pass && (!r.pass || r.worst > worst.worst))) worst = r;
       }
@@ -82,11 +94,11 @@ async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityChe
 
     const { loss, grads } = model.lossAndGradients(batch.inputs, batch.labels);
     const refLoss = refs.loss as unknown as number | ArrayJson;
-    checks.push(checkOutput('loss', await loss.data(), typeof refLoss === 'number' ? [refLoss] : refLoss.data));
+    checks.push(checkOutput('loss', await loss.data(), typeof refLoss === 'number' ? [refLoss] : refLoss.data, tol));
     const ourGrads = new Map<string, ArrayLike<number>>();
     for (const [name, g] of grads) ourGrads.set(name, await g.data());
     const refGrads = new Map(Object.entries(c.grads ?? {}).map(([k, v]) => [k, v.data]));
-    checks.push(checkGradients(ourGrads, refGrads));
+    checks.push(checkGradients(ourGrads, refGrads, tol));
     tf.dispose([loss, ...grads.values()]);
   } finally {
     disposeBatch(batch);
@@ -95,7 +107,7 @@ async function forwardCase(source: FileSource, c: CaseJson): Promise<QuantityChe
   return checks;
 }
 
-async function trajectoryCase(source: FileSource, c: CaseJson): Promise<QuantityCheck[]> {
+async function trajectoryCase(source: FileSource, c: CaseJson, tol: Tolerances): Promise<QuantityCheck[]> {
   const { model } = await loadModel(source, { head: headOf(c) });
   const opt = c.optimizer!;
   const traj = c.trajectory!;
@@ -144,9 +156,9 @@ async function trajectoryCase(source: FileSource, c: CaseJson): Promise<Quantity
     const ours = await model.readParams();
     return [
       checkSeries('lr', lrs, traj.lr, 1e-6),
-      checkSeries('loss', losses, traj.loss, 1e-4),
-      checkSeries('grad_norm', norms, traj.grad_norm, 1e-4),
-      checkWeights(ours, ref, new Set(c.noise_driven_params ?? [])),
+      checkSeries('loss', losses, traj.loss, tol.series),
+      checkSeries('grad_norm', norms, traj.grad_norm, tol.series),
+      checkWeights(ours, ref, new Set(c.noise_driven_params ?? []), tol),
     ];
   } finally {
     batches.forEach(disposeBatch);
@@ -164,11 +176,18 @@ function scheduleKind(fn: string): ScheduleConfig['kind'] {
   throw new Error(`unsupported schedule ${fn}`);
 }
 
-export async function runParityCase(source: FileSource, name: string): Promise<CaseReport> {
+export interface ParityOptions {
+  /** Run the case in mixed precision (f16-rounded matmul inputs and saved activations) at MIXED_TOLERANCES. */
+  mixedPrecision?: boolean;
+}
+
+export async function runParityCase(source: FileSource, name: string, opts: ParityOptions = {}): Promise<CaseReport> {
   const t0 = performance.now();
   const c = await readJson<CaseJson>(source, 'case.json');
   if (!c) throw new Error(`${source.label}: case.json not found`);
   const kind = c.trajectory ? 'trajectory' : 'forward';
-  const checks = kind === 'trajectory' ? await trajectoryCase(source, c) : await forwardCase(source, c);
+  const tol = opts.mixedPrecision ? MIXED_TOLERANCES : F32_TOLERANCES;
+  const mixed = opts.mixedPrecision ?? false;
+  const checks = await withMixedPrecisionAsync(mixed, () => (kind === 'trajectory' ? trajectoryCase(source, c, tol) : forwardCase(source, c, tol)));
   return { name, kind, checks, pass: checks.every((q) => q.pass), seconds: (performance.now() - t0) / 1000 };
 }

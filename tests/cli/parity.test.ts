@@ -38,3 +38,23 @@ test('parity with no cases or no flag exits non-zero with a message', () => {
   expect(usage.status).toBe(2);
   expect(usage.stderr).toMatch(/usage: npm run parity -- --fixtures <dir>/);
 });
+
+test('parity --mixed-precision passes the fixtures at its looser tolerance and still fails a 10% gradient error', () => {
+  const root = join(dir, 'mixed');
+  cpSync('tests/fixtures/hf-reference/bert-seqcls', join(root, 'good'), { recursive: true });
+  cpSync('tests/fixtures/hf-reference/bert-seqcls', join(root, 'bad'), { recursive: true });
+  const casePath = join(root, 'bad/case.json');
+  const c = JSON.parse(readFileSync(casePath, 'utf8'));
+  const name = 'bert.encoder.layer.0.attention.self.query.weight';
+  c.grads[name].data = c.grads[name].data.map((v: number) => v * 1.1);
+  writeFileSync(casePath, JSON.stringify(c));
+
+  const run = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', root, '--mixed-precision', '--kernels', 'flat'], { encoding: 'utf8', timeout: 400_000 });
+  const out = run.stdout;
+  expect(out).toMatch(/^mixed precision: /m);
+  expect(out).toMatch(/^ok {3}good \(kernels flat\) \[forward/m);
+  expect(out).toMatch(/^FAIL bad \(kernels flat\) \[forward.*grads [\d.e+-]+ ✗/m);
+  expect(out).toMatch(new RegExp(`grads @ ${name.replaceAll('.', '\\.')}`));
+  expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  expect(run.status).toBe(1);
+});
