@@ -4,7 +4,8 @@
  * Training-step benchmark in headless Chromium on WebGPU: the step with our kernels (`--kernels`, default auto:
  * tuned on this adapter first), the same step in the same page with the plain TF.js ops (`--kernels tfjs`,
  * the "plain" column) and on TF.js's cpu backend, for ratios measured in one run. Prints a table and the
- * variant each op ran, writes JSON. --profile also prints the kernels one step runs.
+ * variant each op ran, and the memory of one step in float32 and mixed precision (weights, gradients, AdamW
+ * state, activation peak; --no-memory skips it), writes JSON. --profile also prints the kernels one step runs.
  * `npm run bench -- --matmul [--matmul-sets mini,base]`: our matmul against TF.js's at the shapes of a
  * BERT-Mini / BERT-base step, forward and both backward forms; writes bench-results/matmul.json.
  */
@@ -13,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { MatmulBenchRow, MatmulBenchSet } from '../src/bench/matmulBench.ts';
+import type { StepMemory } from '../src/bench/activationBytes.ts';
 import type { StepBenchResult } from '../src/bench/stepBench.ts';
 import { startHarness } from './lib/harness.ts';
 
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     'cpu-steps': { type: 'string', default: '1' },
     'no-cpu': { type: 'boolean', default: false },
     'no-plain': { type: 'boolean', default: false },
+    'no-memory': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     batch: { type: 'string' },
     seq: { type: 'string' },
@@ -84,7 +87,7 @@ async function main() {
     ...(values.batch ? { batch: Number(values.batch) } : {}),
     ...(values.seq ? { seq: Number(values.seq) } : {}),
   };
-  const rows: { gpu: StepBenchResult; plain: StepBenchResult | null; cpu: StepBenchResult | null }[] = [];
+  const rows: { gpu: StepBenchResult; plain: StepBenchResult | null; cpu: StepBenchResult | null; memory: { f32: StepMemory; mixed: StepMemory } | null }[] = [];
   try {
     const adapter = await harness.page.evaluate(async () => {
       const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
@@ -122,7 +125,20 @@ async function main() {
         process.stderr.write(`bench ${shape} on cpu...\n`);
         cpu = await run('cpu', 'tfjs', 1, Number(values['cpu-steps']));
       }
-      rows.push({ gpu, plain, cpu });
+      let memory: { f32: StepMemory; mixed: StepMemory } | null = null;
+      if (!values['no-memory']) {
+        process.stderr.write(`memory of one ${shape} step, float32 and mixed precision...\n`);
+        const measure = (mixed: boolean) =>
+          harness.page.evaluate(
+            async ([s, o, k, mp]) => {
+              const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
+              return m.runStepMemory(s, o, k, mp);
+            },
+            [shape, overrides, kernels, mixed] as const,
+          );
+        memory = { f32: await measure(false), mixed: await measure(true) };
+      }
+      rows.push({ gpu, plain, cpu, memory });
     }
   } finally {
     await harness.close();
@@ -143,6 +159,17 @@ async function main() {
         `${plain?.dispatchesPerStep && gpu.dispatchesPerStep ? `${((100 * gpu.dispatchesPerStep) / plain.dispatchesPerStep).toFixed(0)}%` : '—'} | ` +
         `${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
     );
+  }
+  if (rows.some((r) => r.memory)) {
+    console.log('\n| shape | precision | weights | gradients | AdamW state | activation peak | activations mixed/f32 |');
+    console.log('|---|---|---|---|---|---|---|');
+    for (const { gpu, memory } of rows) {
+      if (!memory) continue;
+      for (const m of [memory.f32, memory.mixed]) {
+        const ratio = m.mixedPrecision ? `${((100 * m.activationPeak) / memory.f32.activationPeak).toFixed(0)}%` : '';
+        console.log(`| ${gpu.shape.name} | ${m.mixedPrecision ? 'mixed' : 'float32'} | ${mb(m.weights)} | ${mb(m.gradients)} | ${mb(m.optimizerState)} | ${mb(m.activationPeak)} | ${ratio} |`);
+      }
+    }
   }
   for (const { gpu } of rows) {
     console.log(`\nkernels of ${gpu.shape.name} (mode ${gpu.kernelMode}${gpu.tuneMs ? `, tuned in ${gpu.tuneMs.toFixed(0)} ms` : ''}):`);

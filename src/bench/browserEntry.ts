@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, useWebGpu } from '../engine/backend';
 import { clearChoices, setKernelMode, type KernelMode } from '../engine/kernels/select';
 import { autotuneModel } from '../engine/tuning';
+import { measureStepMemory, type StepMemory } from './activationBytes';
 import { BENCH_SHAPES, benchStep, profileStep, type BenchShape } from './stepBench';
 
 export { describeAdapter };
@@ -35,6 +36,15 @@ export async function runStepBench(
   }
   const tune = backend === 'webgpu' && kernels === 'auto';
   return benchStep(shape, warmup, steps, tune ? { prepare: async (model) => void (await autotuneModel(model, shape.batch, [shape.seq], { fresh: true })) } : {});
+}
+
+/** Weights / gradients / AdamW state / activation peak of one step of `shapeName`, float32 or mixed precision. */
+export async function runStepMemory(shapeName: string, overrides: Partial<BenchShape>, kernels: KernelMode, mixed: boolean): Promise<StepMemory> {
+  const shape = shapeOf(shapeName, overrides);
+  setKernelMode(kernels);
+  clearChoices();
+  await useWebGpu();
+  return measureStepMemory(shape, mixed);
 }
 
 /** Kernel names and counts of one WebGPU step of `shapeName` in mode `kernels` (untuned defaults in auto). */
