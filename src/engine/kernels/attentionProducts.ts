@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { sumToLastAxis } from './columnSum.ts';
 import { dense, dispatchMatmul, runMatmul, type MatmulCall, type Strides } from './matmul.ts';
-import { zeroColumnsSpec } from './matmul.program.ts';
+import { zeroColumnsSpec } from './attentionProducts.program.ts';
 import { ints, registerWebGpuKernel, run, runKernel, useFused } from './program.ts';
 import { matmulVariant } from './select.ts';
 

@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sumToLastAxis } from './columnSum.ts';
-import { epilogueGelu, epilogueGeluGrad, geluReference, matmulForward, usesOurMatmul } from './matmul.ts';
+import { geluReference, matmulForward, usesOurMatmul } from './matmul.ts';
+import { epilogueGelu, epilogueGeluGrad } from './matmulGrad.ts';
 import { useFused } from './program.ts';
 
 /** x [F, in], w [out, in], b [out] → [F, out]; `activation` 'gelu' is HF's exact (erf) GELU. */

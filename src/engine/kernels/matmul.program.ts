@@ -307,19 +307,3 @@ export const geluGradSpec = (size: number): ProgramSpec => ({
       if (index < uniforms.size) { result[index] = Dy[index] * studioGeluGrad(Z[index]); }
     }`,
 });
-
-/** Zeros in columns [col0, col0 + width) of `rows` rows of stride ld: the untouched part of a region-written buffer. */
-export const zeroColumnsSpec = (rows: number, width: number, outputSize: number): ProgramSpec => ({
-  key: 'studio_zero_columns',
-  inputs: [],
-  uniforms: 'total : i32, width : i32, ld : i32, col0 : i32,',
-  outputSize,
-  threads: rows * width,
-  main: `
-    fn main(index : i32) {
-      if (index < uniforms.total) {
-        let row = index / uniforms.width;
-        result[row * uniforms.ld + uniforms.col0 + index - row * uniforms.width] = 0.0;
-      }
-    }`,
-});

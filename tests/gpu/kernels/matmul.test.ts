@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { epilogueGelu, matmul, matmulForward, matmulReference, matmulTile, setMatmulTile } from '../../../src/engine/kernels/matmul.ts';
+import { matmulForward, matmulReference, matmulTile, setMatmulTile } from '../../../src/engine/kernels/matmul.ts';
+import { epilogueGelu, matmul } from '../../../src/engine/kernels/matmulGrad.ts';
 import { linearOp } from '../../../src/engine/kernels/linear.ts';
 import { clearChoices, setChoice, setKernelMode } from '../../../src/engine/kernels/select.ts';
 import { webgpu } from '../setup.ts';
