@@ -16,13 +16,19 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { sumToLastAxis } from './columnSum.ts';
 import { dense, dispatchMatmul, runMatmul, type MatmulCall, type Strides } from './matmul.ts';
 import { zeroColumnsSpec } from './attentionProducts.program.ts';
+import { mixedPrecision } from './precision.ts';
 import { ints, registerWebGpuKernel, run, runKernel, useFused } from './program.ts';
 import { matmulVariant } from './select.ts';
 
-/** Whether attention runs here (our kernel picked for its two products) rather than transposes + tf.matMul. */
+/**
+ * Whether attention runs here (our kernel picked for its two products) rather than transposes + tf.matMul.
+ * Not in mixed precision: there Q, K and V are linearHalf's (f16 inputs, input saved as f16), which this
+ * f32 fused projection would bypass.
+ */
 export function foldedAttention(B: number, T: number, N: number, D: number): boolean {
   return (
     useFused() &&
+    !mixedPrecision() &&
     matmulVariant('matmul.ABt', `${B * N}x${T}x${D}x${T}`) === 'ours' &&
     matmulVariant('matmul.AB', `${B * N}x${T}x${T}x${D}`) === 'ours'
   );

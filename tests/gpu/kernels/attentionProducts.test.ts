@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initialValue } from '../../../src/engine/checkpoint.ts';
 import { parseEncoderConfig, type HfConfig } from '../../../src/engine/config.ts';
 import { encode } from '../../../src/engine/encoder.ts';
-import { attentionContext, attentionScores, fusedQkv } from '../../../src/engine/kernels/attentionProducts.ts';
-import { setKernelMode } from '../../../src/engine/kernels/select.ts';
+import { attentionContext, attentionScores, foldedAttention, fusedQkv } from '../../../src/engine/kernels/attentionProducts.ts';
+import { withMixedPrecision } from '../../../src/engine/kernels/precision.ts';
+import { setChoice, clearChoices, setKernelMode } from '../../../src/engine/kernels/select.ts';
 import { DropoutContext } from '../../../src/engine/layers.ts';
 import { encoderSpecs } from '../../../src/engine/names.ts';
 import { rng } from '../../../src/engine/random.ts';
@@ -146,4 +147,17 @@ describe('whole encoders: folded attention (mode flat) against the plain path (m
     }
     setKernelMode('flat');
   });
+});
+
+test('the folded path runs when our kernel is picked for both products, and not in mixed precision or mode tfjs', () => {
+  setKernelMode('flat');
+  expect(foldedAttention(8, 128, 4, 64)).toBe(true);
+  expect(withMixedPrecision(true, () => foldedAttention(8, 128, 4, 64))).toBe(false);
+  setKernelMode('auto');
+  setChoice('matmul.AB', '32x128x128x64', 'tfjs');
+  expect(foldedAttention(8, 128, 4, 64)).toBe(false);
+  clearChoices();
+  setKernelMode('tfjs');
+  expect(foldedAttention(8, 128, 4, 64)).toBe(false);
+  setKernelMode('flat');
 });
