@@ -4,8 +4,9 @@
  * (half.ts), half the bytes of the float32 copy linear.ts keeps. The gradient rounds dy to f16 too, as an f16
  * grad_output would be: that is what makes loss scaling necessary (small gradients flush to zero unscaled)
  * and what overflows to inf when the scale is too large (the GradScaler then skips the step).
- *   dx = dy₁₆·W₁₆,  dW = dy₁₆ᵀ·x₁₆,  db = Σ_rows dy₁₆   (products and sums in float32)
- * The bias and the output stay float32. The matmuls are TF.js's, on the unpacked float32 values: TF.js cannot
+ *   dx = dy₁₆·W₁₆,  dW = dy₁₆ᵀ·x₁₆,  db = Σ_rows dy   (products and sums in float32)
+ * The bias, its gradient (no matmul: summing the float32 dy keeps the cancellation in a softmax head's bias
+ * gradient, whose true value is ~0, exact) and the output stay float32. The matmuls are TF.js's, on the unpacked float32 values: TF.js cannot
  * run native f16 (see half.ts), so the saving is in memory, not in arithmetic. Reference (tests): plain
  * matMul + add on CPU-rounded copies (roundHalfArray), differentiated under a rounded dy.
  */
@@ -32,7 +33,7 @@ export function linearHalfOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.T
           const [p, ws] = saved;
           const dyh = roundHalf(dy) as tf.Tensor2D;
           const xs = unpackHalf(p, shape) as tf.Tensor2D;
-          return [tf.matMul(dyh, roundHalf(ws) as tf.Tensor2D), tf.matMul(dyh, xs, true, false), sumToLastAxis(dyh)];
+          return [tf.matMul(dyh, roundHalf(ws) as tf.Tensor2D), tf.matMul(dyh, xs, true, false), sumToLastAxis(dy)];
         }),
     };
   });
