@@ -6,9 +6,9 @@
  * prefer TF.js's: the autotuner picks per shape (select.ts).
  *
  * Forms, by index arithmetic only (no transposes anywhere):
- *   AB   A stored [M, K], B stored [K, N]
- *   ABt  A stored [M, K], B stored [N, K]      (x·Wᵀ, Q·Kᵀ, dy·... )
- *   AtB  A stored [K, M], B stored [K, N]      (dyᵀ·x, dSᵀ·Q)
+ *   AB   A stored [M, K], B stored [K, N]      (dy·W, P·V, dS·K)
+ *   ABt  A stored [M, K], B stored [N, K]      (x·Wᵀ, Q·Kᵀ, dC·Vᵀ)
+ *   AtB  A stored [K, M], B stored [K, N]      (dyᵀ·x, dSᵀ·Q, Pᵀ·dC)
  * Every operand is addressed as off + outer·(b / batchInner) + inner·(b % batchInner) + row·ld + col,
  * with its last stored axis contiguous. Splitting the batch into (outer, inner) lets attention read heads
  * straight out of a [B·T, H] (or [B·T, 3H]) projection: batch (b, head) → outer = T·ld, inner = D.
@@ -17,7 +17,8 @@
  * Operands whose contiguous extent, ld, off and batch strides are all multiples of 4 are bound as
  * array<vec4<f32>> (one load per 4 floats, one robustness clamp instead of four); the others are read
  * as scalars. Out-of-range rows/columns of a partial tile read a clamped (valid) element and are never
- * stored, so any M, K, N ≥ 1 works.
+ * stored, so any M, K, N ≥ 1 works. On SwiftShader a vec4 load is still four 4-lane gathers (one per
+ * component; lanes are invocations), so there what counts is outputs per load: the tile size (matmul.ts).
  *
  * `sources: 3` takes B and the bias from buffer B<j>/Bias<j> for batch j (fused Q, K, V: one dispatch,
  * three weight tensors); `sumBatch` accumulates every batch into one output (dx = Σ_j dY_j·W_j).
