@@ -15,7 +15,7 @@ import { DropoutContext } from '../../../src/engine/layers.ts';
 import { encoderSpecs } from '../../../src/engine/names.ts';
 import { rng } from '../../../src/engine/random.ts';
 import { webgpu } from '../setup.ts';
-import { compare, kernelsOf, random, relError } from './matmulHelpers.ts';
+import { compare, kernelsOf, random, relError } from './helpers.ts';
 
 beforeAll(async () => {
   await webgpu();

@@ -11,6 +11,7 @@ import { linearHalfOp } from '../../../src/engine/kernels/linearHalf.ts';
 import { setMixedPrecision } from '../../../src/engine/kernels/precision.ts';
 import { rng } from '../../../src/engine/random.ts';
 import { webgpu } from '../setup.ts';
+import { random, relError } from './helpers.ts';
 
 beforeAll(webgpu);
 afterEach(() => setMixedPrecision(false));
@@ -35,25 +36,6 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let mismatches = 0;
   for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) mismatches++;
   return mismatches;
-}
-
-function random(shape: number[], seed: number, scale = 1): tf.Tensor {
-  const r = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale), shape);
-}
-
-/** max |a − b| / max |b|. */
-async function relError(a: tf.Tensor, b: tf.Tensor): Promise<number> {
-  expect(a.shape).toEqual(b.shape);
-  const [x, y] = [await a.data(), await b.data()];
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < y.length; i++) {
-    diff = Math.max(diff, Math.abs(x[i] - y[i]));
-    scale = Math.max(scale, Math.abs(y[i]));
-  }
-  return diff / (scale + 1e-30);
 }
 
 /** t rounded to f16 on the CPU (never dataSync: on webgpu it may read zeros). */

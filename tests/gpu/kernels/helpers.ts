@@ -38,3 +38,9 @@ export async function compare(
   tf.dispose([y, dy, ...both.flat()]);
   return { value, grads };
 }
+
+/** Names of the kernels `f` dispatches. */
+export async function kernelsOf(f: () => tf.Tensor): Promise<string[]> {
+  const info = await tf.profile(() => f());
+  return info.kernelNames;
+}

@@ -10,7 +10,7 @@ import { epilogueGelu, matmul } from '../../../src/engine/kernels/matmulGrad.ts'
 import { linearOp } from '../../../src/engine/kernels/linear.ts';
 import { clearChoices, setChoice, setKernelMode } from '../../../src/engine/kernels/select.ts';
 import { webgpu } from '../setup.ts';
-import { compare, kernelsOf, random, relError } from './matmulHelpers.ts';
+import { compare, kernelsOf, random, relError } from './helpers.ts';
 
 beforeAll(async () => {
   await webgpu();
