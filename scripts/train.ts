@@ -129,8 +129,12 @@ export function readConfig(path: string | undefined, maxSteps: number | undefine
 const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(2));
 
 export function progressLine(e: TrainEvent, totalSteps: number): string | null {
+  if (e.type === 'step' && e.skipped) {
+    return `step ${e.step}/${totalSteps} skipped: gradients overflowed at loss scale ${e.lossScale} (grad_norm ${e.gradNorm}); the scale halves, AdamW and the LR schedule did not step`;
+  }
   if (e.type === 'step') {
-    return `step ${e.step}/${totalSteps} epoch ${e.epoch.toFixed(2)} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} grad_norm ${e.gradNorm.toFixed(4)} tokens/s ${Math.round(e.tokensPerSecond)}`;
+    const scale = e.lossScale === undefined ? '' : ` loss_scale ${e.lossScale}`;
+    return `step ${e.step}/${totalSteps} epoch ${e.epoch.toFixed(2)} loss ${e.loss.toFixed(4)} lr ${e.lr.toExponential(2)} grad_norm ${e.gradNorm.toFixed(4)}${scale} tokens/s ${Math.round(e.tokensPerSecond)}`;
   }
   if (e.type === 'eval') {
     const m = Object.entries(e.result.metrics).map(([k, v]) => `${k} ${fmt(v)}`).join(' ');
