@@ -6,13 +6,16 @@
  * and what overflows to inf when the scale is too large (the GradScaler then skips the step).
  *   dx = dy₁₆·W₁₆,  dW = dy₁₆ᵀ·x₁₆,  db = Σ_rows dy   (products and sums in float32)
  * The bias, its gradient (no matmul: summing the float32 dy keeps the cancellation in a softmax head's bias
- * gradient, whose true value is ~0, exact) and the output stay float32. The matmuls are TF.js's, on the unpacked float32 values: TF.js cannot
- * run native f16 (see half.ts), so the saving is in memory, not in arithmetic. Reference (tests): plain
- * matMul + add on CPU-rounded copies (roundHalfArray), differentiated under a rounded dy.
+ * gradient, whose true value is ~0, exact) and the output stay float32. The three products are matmulForward's
+ * (matmul.ts: our register-tiled kernel or TF.js's, as select.ts picked for the shape, the same as linear.ts)
+ * on the unpacked float32 values: TF.js cannot run native f16 (see half.ts), so the saving is in memory, not
+ * in arithmetic. Reference (tests): plain matMul + add on CPU-rounded copies (roundHalfArray), differentiated
+ * under a rounded dy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { sumToLastAxis } from './columnSum.ts';
 import { packHalfShared, roundHalf, unpackHalf } from './half.ts';
+import { matmulForward } from './matmul.ts';
 
 /** x [F, in], w [out, in], b [out] → [F, out]. */
 export function linearHalfOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
@@ -25,7 +28,7 @@ export function linearHalfOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.T
     const xh = unpackHalf(packed, shape) as tf.Tensor2D;
     const wh = roundHalf(wt) as tf.Tensor2D;
     return {
-      value: tf.fused.matMul({ a: xh, b: wh, transposeB: true, bias: bIn as tf.Tensor }),
+      value: matmulForward(xh, wh, { transposeB: true, bias: bIn as tf.Tensor }) as tf.Tensor2D,
       // TF.js runs a custom gradient outside any tidy: without this one the f16 copies would live until the
       // whole backward pass ends.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
@@ -33,7 +36,7 @@ export function linearHalfOp(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.T
           const [p, ws] = saved;
           const dyh = roundHalf(dy) as tf.Tensor2D;
           const xs = unpackHalf(p, shape) as tf.Tensor2D;
-          return [tf.matMul(dyh, roundHalf(ws) as tf.Tensor2D), tf.matMul(dyh, xs, true, false), sumToLastAxis(dy)];
+          return [matmulForward(dyh, roundHalf(ws)), matmulForward(dyh, xs, { transposeA: true }), sumToLastAxis(dy)];
         }),
     };
   });
