@@ -10,6 +10,11 @@
  * so (batch row b, head n) is outer stride T·3H, inner stride D, row stride 3H, read in place by strides.
  * The gradient of scores (dQ, dK) and of context (dV) each fill their blocks of one [F, 3H] buffer and zero
  * the rest; the tape adds the two, and fusedQkv's gradient reads the sum with the same strides.
+ *
+ * Mixed precision (precision.ts), as linearHalf.ts and torch.autocast's f16 bmm: every product reads
+ * f16-rounded operands (x and the three weights, Q/K/V, the probabilities, and dy in the gradients) and
+ * accumulates in float32; what is saved for the backward pass is packed f16 (half.ts): x, qkv (one copy
+ * shared by scores and context) and the probabilities. Bias gradients sum the float32 dy, as linearHalf.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -19,16 +24,12 @@ import { zeroColumnsSpec } from './attentionProducts.program.ts';
 import { mixedPrecision } from './precision.ts';
 import { ints, registerWebGpuKernel, run, runKernel, useFused } from './program.ts';
 import { matmulVariant } from './select.ts';
+import { packHalf, packHalfShared, roundHalf, unpackHalf } from './half.ts';
 
-/**
- * Whether attention runs here (our kernel picked for its two products) rather than transposes + tf.matMul.
- * Not in mixed precision: there Q, K and V are linearHalf's (f16 inputs, input saved as f16), which this
- * f32 fused projection would bypass.
- */
+/** Whether attention runs here (our kernel picked for its two products) rather than transposes + tf.matMul. */
 export function foldedAttention(B: number, T: number, N: number, D: number): boolean {
   return (
     useFused() &&
-    !mixedPrecision() &&
     matmulVariant('matmul.ABt', `${B * N}x${T}x${D}x${T}`) === 'ours' &&
     matmulVariant('matmul.AB', `${B * N}x${T}x${T}x${D}`) === 'ours'
   );
@@ -163,15 +164,27 @@ function register(): void {
   });
 }
 
+/**
+ * In mixed precision, the packed f16 copy of a product input (shared by every op that reads the same
+ * buffer: scores and context both read qkv) and its float32 view; undefined in float32.
+ */
+function halfStorage(x: tf.Tensor): { packed: tf.Tensor; read: (packed?: tf.Tensor) => tf.Tensor } | undefined {
+  if (!mixedPrecision()) return undefined;
+  const packed = packHalfShared(x);
+  return { packed, read: (p = packed) => unpackHalf(p, x.shape) };
+}
+
 /** qkv [F, 3H] → alpha·Q·Kᵀ [B, N, T, T]; differentiable. */
 export function attentionScores(qkv: tf.Tensor2D, B: number, N: number, alpha: number): tf.Tensor4D {
   register();
   const attrs = { B, N, alpha };
+  const half = halfStorage(qkv);
   const op = tf.customGrad((q, save) => {
-    (save as tf.GradSaveFunc)([q as tf.Tensor]);
+    (save as tf.GradSaveFunc)([half?.packed ?? (q as tf.Tensor)]);
     return {
-      value: runKernel(SCORES, { qkv: q as tf.Tensor }, attrs)[0],
-      gradFunc: (dS: tf.Tensor, [saved]: tf.Tensor[]) => runKernel(SCORES_GRAD, { dS, qkv: saved }, attrs)[0],
+      value: runKernel(SCORES, { qkv: half ? half.read() : (q as tf.Tensor) }, attrs)[0],
+      gradFunc: (dS: tf.Tensor, [saved]: tf.Tensor[]) =>
+        tf.tidy(() => runKernel(SCORES_GRAD, half ? { dS: roundHalf(dS), qkv: half.read(saved) } : { dS, qkv: saved }, attrs)[0]),
     };
   });
   return op(qkv) as tf.Tensor4D;
@@ -184,16 +197,22 @@ export function attentionContext(probs: tf.Tensor4D, qkv: tf.Tensor2D, N: number
   const H = qkv.shape[1] / 3;
   const D = H / N;
   const attrs = { N };
+  const halfQkv = halfStorage(qkv);
+  const halfP = mixedPrecision() ? { packed: packHalf(probs), read: (t?: tf.Tensor) => unpackHalf(t ?? halfP!.packed, probs.shape) } : undefined;
   const op = tf.customGrad((p, q, save) => {
-    (save as tf.GradSaveFunc)([p as tf.Tensor, q as tf.Tensor]);
+    (save as tf.GradSaveFunc)([halfP?.packed ?? (p as tf.Tensor), halfQkv?.packed ?? (q as tf.Tensor)]);
     return {
-      value: runKernel(CONTEXT, { p: p as tf.Tensor, qkv: q as tf.Tensor }, attrs)[0],
-      gradFunc: (dC: tf.Tensor, [ps, qs]: tf.Tensor[]) => {
-        // dP = dC·Vᵀ per head: dC read merged, V in place.
-        const d: Dims = { B, T, N, H, D };
-        const dP = runMatmul(perHead(d, 'ABt', T, D, T, merged(d), block(d, 2), square(d)), dC, qs, [B, N, T, T]);
-        return [dP, runKernel(CONTEXT_GRAD_QKV, { dC, p: ps, qkv: qs }, attrs)[0]];
-      },
+      value: runKernel(CONTEXT, { p: halfP ? halfP.read() : (p as tf.Tensor), qkv: halfQkv ? halfQkv.read() : (q as tf.Tensor) }, attrs)[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const dC = halfQkv ? roundHalf(dy) : dy;
+          const ps = halfP ? halfP.read(saved[0]) : saved[0];
+          const qs = halfQkv ? halfQkv.read(saved[1]) : saved[1];
+          // dP = dC·Vᵀ per head: dC read merged, V in place.
+          const d: Dims = { B, T, N, H, D };
+          const dP = runMatmul(perHead(d, 'ABt', T, D, T, merged(d), block(d, 2), square(d)), dC, qs, [B, N, T, T]);
+          return [dP, runKernel(CONTEXT_GRAD_QKV, { dC, p: ps, qkv: qs }, attrs)[0]];
+        }),
     };
   });
   return op(probs, qkv) as tf.Tensor2D;
@@ -204,25 +223,31 @@ export function fusedQkv(x: tf.Tensor2D, w: [tf.Tensor, tf.Tensor, tf.Tensor], b
   register();
   const [F, Hin] = x.shape;
   const H = w[0].shape[0];
+  const half = halfStorage(x);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [xs, wq, wk, wv, bq, bk, bv] = args as tf.Tensor[];
-    save([xs, wq, wk, wv]);
+    save([half?.packed ?? xs, wq, wk, wv]);
+    const [wa, wb, wc] = half ? [wq, wk, wv].map(roundHalf) : [wq, wk, wv];
     return {
-      value: runKernel(QKV, { x: xs, wq, wk, wv, bq, bk, bv })[0],
-      gradFunc: (dy: tf.Tensor, [xt, wqt, wkt, wvt]: tf.Tensor[]) => {
-        const dx = runKernel(QKV_GRAD_X, { dy, wq: wqt, wk: wkt, wv: wvt })[0];
-        // dW_j = dY_jᵀ·x, dY_j read in place from block j.
-        const dW = [0, 1, 2].map((j) =>
-          runMatmul(
-            { form: 'AtB', M: H, K: F, N: Hin, batch: 1, batchInner: 1, a: { off: j * H, outer: 0, inner: 0, ld: 3 * H }, b: dense(Hin), c: dense(Hin), alpha: 1, gelu: false, sumBatch: false },
-            dy,
-            xt,
-            [H, Hin],
-          ),
-        );
-        return [dx, ...dW, ...tf.split(sumToLastAxis(dy), 3)];
-      },
+      value: runKernel(QKV, { x: half ? half.read() : xs, wq: wa, wk: wb, wv: wc, bq, bk, bv })[0],
+      gradFunc: (dyIn: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const dy = half ? roundHalf(dyIn) : dyIn;
+          const xt = half ? half.read(saved[0]) : saved[0];
+          const [wqt, wkt, wvt] = half ? saved.slice(1).map(roundHalf) : saved.slice(1);
+          const dx = runKernel(QKV_GRAD_X, { dy, wq: wqt, wk: wkt, wv: wvt })[0];
+          // dW_j = dY_jᵀ·x, dY_j read in place from block j.
+          const dW = [0, 1, 2].map((j) =>
+            runMatmul(
+              { form: 'AtB', M: H, K: F, N: Hin, batch: 1, batchInner: 1, a: { off: j * H, outer: 0, inner: 0, ld: 3 * H }, b: dense(Hin), c: dense(Hin), alpha: 1, gelu: false, sumBatch: false },
+              dy,
+              xt,
+              [H, Hin],
+            ),
+          );
+          return [dx, ...dW, ...tf.split(sumToLastAxis(dyIn), 3)];
+        }),
     };
   });
   return op(x, ...w, ...b) as tf.Tensor2D;

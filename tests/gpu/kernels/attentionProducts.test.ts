@@ -9,6 +9,7 @@ import { initialValue } from '../../../src/engine/checkpoint.ts';
 import { parseEncoderConfig, type HfConfig } from '../../../src/engine/config.ts';
 import { encode } from '../../../src/engine/encoder.ts';
 import { attentionContext, attentionScores, foldedAttention, fusedQkv } from '../../../src/engine/kernels/attentionProducts.ts';
+import { roundHalfArray } from '../../../src/engine/kernels/half.ts';
 import { withMixedPrecision } from '../../../src/engine/kernels/precision.ts';
 import { setChoice, clearChoices, setKernelMode } from '../../../src/engine/kernels/select.ts';
 import { DropoutContext } from '../../../src/engine/layers.ts';
@@ -149,10 +150,10 @@ describe('whole encoders: folded attention (mode flat) against the plain path (m
   });
 });
 
-test('the folded path runs when our kernel is picked for both products, and not in mixed precision or mode tfjs', () => {
+test('the folded path runs when our kernel is picked for both products (in mixed precision too), not in mode tfjs', () => {
   setKernelMode('flat');
   expect(foldedAttention(8, 128, 4, 64)).toBe(true);
-  expect(withMixedPrecision(true, () => foldedAttention(8, 128, 4, 64))).toBe(false);
+  expect(withMixedPrecision(true, () => foldedAttention(8, 128, 4, 64))).toBe(true);
   setKernelMode('auto');
   setChoice('matmul.AB', '32x128x128x64', 'tfjs');
   expect(foldedAttention(8, 128, 4, 64)).toBe(false);
@@ -160,4 +161,81 @@ test('the folded path runs when our kernel is picked for both products, and not 
   setKernelMode('tfjs');
   expect(foldedAttention(8, 128, 4, 64)).toBe(false);
   setKernelMode('flat');
+});
+
+/** x with every value already an f16 value, so the f16 rounding of an input changes nothing. */
+const halfExact = async (x: tf.Tensor) => tf.tensor(roundHalfArray(await x.data()), x.shape);
+
+describe('mixed precision: f16-rounded operands, packed f16 saved', () => {
+  // With f16-exact inputs the products equal float32's; the gradients differ only by the f16 rounding of dy
+  // (relative 2⁻¹¹ per element), the bias gradients (float32 dy) not at all.
+  test('fusedQkv (F 37, in 19, H 15): values, gradients, and x saved packed', async () => {
+    const x = await halfExact(random([37, 19], 30));
+    const ws = await Promise.all([31, 32, 33].map((s) => halfExact(random([15, 19], s))));
+    const bs = [34, 35, 36].map((s) => random([15], s));
+    const qkv = (...a: tf.Tensor[]) => fusedQkv(a[0] as tf.Tensor2D, [a[1], a[2], a[3]], [a[4], a[5], a[6]]);
+    const r = await compare((...a) => withMixedPrecision(true, () => qkv(...a)), qkv, [x, ...ws, ...bs], 37);
+    expect(r.value).toBeLessThan(1e-6);
+    for (const e of r.grads.slice(0, 4)) {
+      expect(e).toBeGreaterThan(0); // dy was rounded
+      expect(e).toBeLessThan(2e-3);
+    }
+    for (const e of r.grads.slice(4)) expect(e).toBeLessThan(1e-6);
+    // Inputs that are not f16 values are rounded: the same as rounding them first. (A fresh x: the packed
+    // copy of one buffer is made once, and tf.grads above has made x's.)
+    const xr = random([37, 19], 38);
+    const kernels = await kernelsOf(() => withMixedPrecision(true, () => qkv(xr, ...ws, ...bs)));
+    expect(kernels.filter((k) => k !== '')).toEqual(['StudioHalfPack', 'StudioHalfRound', 'StudioHalfUnpack', 'StudioFusedQkv']);
+    const [a, b] = [withMixedPrecision(true, () => qkv(xr, ...ws, ...bs)), qkv(await halfExact(xr), ...ws, ...bs)];
+    expect(await relError(a, b)).toBeLessThan(1e-6);
+    tf.dispose([x, ...ws, ...bs, xr, a, b]);
+  });
+
+  test('scores and context chained (B 2, T 9, N 2, D 8): values and the qkv gradient', async () => {
+    const [B, N] = [2, 2];
+    const qkv = await halfExact(random([18, 48], 40));
+    const chain = (q: tf.Tensor) => attentionContext(tf.softmax(attentionScores(q as tf.Tensor2D, B, N, 0.5)) as tf.Tensor4D, q as tf.Tensor2D, N);
+    const mixed = (q: tf.Tensor) => withMixedPrecision(true, () => chain(q));
+    // Values: P·V on the f16-rounded probabilities, exactly what float32 computes from rounded ones.
+    const probs = await halfExact(tf.softmax(attentionScores(qkv as tf.Tensor2D, B, N, 0.5)));
+    const [m, e] = [mixed(qkv), attentionContext(probs as tf.Tensor4D, qkv as tf.Tensor2D, N)];
+    expect(await relError(m, e)).toBeLessThan(1e-6);
+    // Against float32: the probabilities and dy rounded to f16 (relative 2⁻¹¹ each).
+    const r = await compare(mixed, chain, [qkv], 41);
+    expect(r.value).toBeGreaterThan(0);
+    expect(r.value).toBeLessThan(2e-3);
+    expect(r.grads[0]).toBeLessThan(5e-3);
+    tf.dispose([qkv, probs, m, e]);
+  });
+});
+
+describe('whole encoders in mixed precision: folded attention against the plain mixed path', () => {
+  test.each([
+    ['bert', BERT, 2, 7],
+    ['distilbert', DISTIL, 2, 6],
+  ] as const)('%s: last hidden state and every parameter gradient within f16 tolerances', async (_, hf, B, T) => {
+    const { cfg, names, values } = randomEncoder(hf, 23);
+    const ids = tf.tensor2d(Int32Array.from({ length: B * T }, (_, i) => 2 + ((i * 7) % 45)), [B, T], 'int32');
+    const mask = tf.tensor2d(Int32Array.from({ length: B * T }, (_, i) => (i % T < T - (i < T ? 0 : 2) ? 1 : 0)), [B, T], 'int32');
+    const dy = random([B * T, cfg.hiddenSize], 24);
+    const run = (mode: 'tfjs' | 'flat') =>
+      withMixedPrecision(true, () => {
+        setKernelMode(mode);
+        expect(foldedAttention(B, T, cfg.numHeads, cfg.hiddenSize / cfg.numHeads)).toBe(mode === 'flat');
+        const encodeWith = (ps: tf.Tensor[]) => encode(cfg, new Map(names.map((n, i) => [n, ps[i]])), { inputIds: ids, attentionMask: mask }, { dropout: new DropoutContext(false, 0) }).last;
+        const grads = tf.grads((...ps: tf.Tensor[]) => tf.sum(tf.mul(encodeWith(ps), dy)))(values);
+        return { last: encodeWith(values), grads };
+      });
+    const plain = run('tfjs');
+    const folded = run('flat');
+    // MIXED_TOLERANCES' scale (src/parity/compare.ts): 1e-2 of the largest output, 3e-2 of each gradient's largest.
+    expect(await relError(folded.last, plain.last)).toBeLessThan(1e-2);
+    const scales = await Promise.all(plain.grads.map(async (g) => tf.max(tf.abs(g)).data().then((d) => d[0])));
+    const largest = Math.max(...scales);
+    for (let i = 0; i < names.length; i++) {
+      const diff = (await tf.max(tf.abs(tf.sub(folded.grads[i], plain.grads[i]))).data())[0];
+      expect(diff, names[i]).toBeLessThan(3e-2 * scales[i] + 3e-3 * largest);
+    }
+    setKernelMode('flat');
+  });
 });

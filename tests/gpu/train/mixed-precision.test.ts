@@ -252,8 +252,8 @@ describe('the Trainer in mixed precision', () => {
 
 test('measureStepMemory: weights, gradients and AdamW state add up, and mixed precision holds fewer activation bytes', async () => {
   // FFN-heavy (I = 8H, short sequences), where what mixed precision stores as f16 (linear inputs, GELU input)
-  // is a large share. Mixed precision runs attention on the plain path (attentionProducts.foldedAttention), so
-  // the float32 run is measured there too: the comparison isolates the f16 storage.
+  // is a large share. Attention is held to the plain path in both runs (TF.js chosen for its two products), so
+  // the comparison isolates the f16 storage of the linear layers and GELU.
   const shape = { name: 'ffn', hidden: 64, layers: 2, heads: 2, intermediate: 512, vocab: 1000, batch: 8, seq: 16 };
   const D = shape.hidden / shape.heads;
   setChoice('matmul.ABt', `${shape.batch * shape.heads}x${shape.seq}x${D}x${shape.seq}`, 'tfjs');
