@@ -87,7 +87,14 @@ async function main() {
     ...(values.batch ? { batch: Number(values.batch) } : {}),
     ...(values.seq ? { seq: Number(values.seq) } : {}),
   };
-  const rows: { gpu: StepBenchResult; plain: StepBenchResult | null; cpu: StepBenchResult | null; memory: { f32: StepMemory; mixed: StepMemory } | null }[] = [];
+  const rows: {
+    gpu: StepBenchResult;
+    plain: StepBenchResult | null;
+    cpu: StepBenchResult | null;
+    /** Why the cpu backend gave no result (e.g. the page ran out of memory), null when it ran or was skipped. */
+    cpuError: string | null;
+    memory: { f32: StepMemory; mixed: StepMemory } | null;
+  }[] = [];
   try {
     const adapter = await harness.page.evaluate(async () => {
       const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
@@ -120,11 +127,6 @@ async function main() {
         );
         console.log(`kernels of one ${shape} step (name count):\n${profile}`);
       }
-      let cpu: StepBenchResult | null = null;
-      if (!values['no-cpu']) {
-        process.stderr.write(`bench ${shape} on cpu...\n`);
-        cpu = await run('cpu', 'tfjs', 1, Number(values['cpu-steps']));
-      }
       let memory: { f32: StepMemory; mixed: StepMemory } | null = null;
       if (!values['no-memory']) {
         process.stderr.write(`memory of one ${shape} step, float32 and mixed precision...\n`);
@@ -138,7 +140,24 @@ async function main() {
           );
         memory = { f32: await measure(false), mixed: await measure(true) };
       }
-      rows.push({ gpu, plain, cpu, memory });
+      rows.push({ gpu, plain, cpu: null, cpuError: null, memory });
+    }
+    // The cpu backend last: at BERT-Mini size it can exhaust the page's memory, which must not cost the GPU rows.
+    for (const row of values['no-cpu'] ? [] : rows) {
+      const shape = row.gpu.shape.name;
+      process.stderr.write(`bench ${shape} on cpu...\n`);
+      try {
+        row.cpu = await harness.page.evaluate(
+          async ([s, o, n]) => {
+            const m: typeof import('../src/bench/browserEntry.ts') = await import('/src/bench/browserEntry.ts' as string);
+            return m.runStepBench('cpu', 'tfjs', s, o, 1, n);
+          },
+          [shape, overrides, Number(values['cpu-steps'])] as const,
+        );
+      } catch (e) {
+        row.cpuError = (e as Error).message.split('\n')[0];
+        process.stderr.write(`cpu backend failed on ${shape}: ${row.cpuError}\n`);
+      }
     }
   } finally {
     await harness.close();
@@ -149,17 +168,18 @@ async function main() {
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   const ratio = (other: StepBenchResult | null, base: StepBenchResult) => (other ? (other.medianMs / base.medianMs).toFixed(2) : '—');
-  for (const { gpu, plain, cpu } of rows) {
+  for (const { gpu, plain, cpu, cpuError } of rows) {
     const s = gpu.shape;
     console.log(
       `| ${s.name} | ${(gpu.parameters / 1e6).toFixed(2)}M | ${s.batch}×${s.seq} | ${gpu.medianMs.toFixed(0)} | ` +
         `${plain ? plain.medianMs.toFixed(0) : '—'} | ${ratio(plain, gpu)} | ` +
-        `${cpu ? cpu.medianMs.toFixed(0) : '—'} | ${ratio(cpu, gpu)} | ` +
+        `${cpu ? cpu.medianMs.toFixed(0) : cpuError ? 'failed' : '—'} | ${ratio(cpu, gpu)} | ` +
         `${gpu.dispatchesPerStep}${plain ? ` (${plain.dispatchesPerStep})` : ''} | ` +
         `${plain?.dispatchesPerStep && gpu.dispatchesPerStep ? `${((100 * gpu.dispatchesPerStep) / plain.dispatchesPerStep).toFixed(0)}%` : '—'} | ` +
         `${mb(gpu.bytesInUse)} | ${mb(gpu.bytesAllocated)} | ${gpu.tensorGrowth} |`,
     );
   }
+  for (const { gpu, cpuError } of rows) if (cpuError) console.log(`cpu backend on ${gpu.shape.name} failed: ${cpuError}`);
   if (rows.some((r) => r.memory)) {
     console.log('\n| shape | precision | weights | gradients | AdamW state | activation peak | activations mixed/f32 |');
     console.log('|---|---|---|---|---|---|---|');
