@@ -9,6 +9,7 @@ import { attentionContext, attentionScores, foldedAttention, fusedQkv } from './
 import { embeddingLookup } from './kernels/embedding';
 import { maskedSoftmax } from './kernels/softmax';
 import { embeddingNames, layerNames } from './names';
+import { residualAdd } from './residual';
 
 export interface EncoderInputs {
   /** int32 [B, T] */
@@ -127,14 +128,14 @@ function attention(
     ? headsFolded(cfg, params, names, x, maskBias, B, drop)
     : headsPlain(cfg, params, names, x, maskBias, B, T, drop);
   const projected = drop.apply(linear(merged, params, names.attnOut), cfg.hiddenDropout);
-  return { out: layerNorm(tf.add(projected, x), params, names.attnNorm, cfg.layerNormEps), probs };
+  return { out: layerNorm(residualAdd(projected, x), params, names.attnNorm, cfg.layerNormEps), probs };
 }
 
 function feedForward(cfg: EncoderConfig, params: Params, i: number, x: tf.Tensor2D, drop: DropoutContext): tf.Tensor2D {
   const names = layerNames(cfg, i);
   const inner = activate(linear(x, params, names.ffnIn), cfg.activation) as tf.Tensor2D;
   const out = drop.apply(linear(inner, params, names.ffnOut), cfg.hiddenDropout);
-  return layerNorm(tf.add(out, x), params, names.outNorm, cfg.layerNormEps);
+  return layerNorm(residualAdd(out, x), params, names.outNorm, cfg.layerNormEps);
 }
 
 export function encode(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, opts: EncoderOptions): EncoderOutputs {
