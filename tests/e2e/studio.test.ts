@@ -200,7 +200,7 @@ async function walkThrough(page: Page, errors: string[]) {
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 240_000 });
   await snap(page, 'live');
   // The GPU panel lists what the autotuner chose for this run's shapes before the first step.
-  await expect(page.getByTestId('kernels').textContent()).resolves.toMatch(/Mode auto[\s\S]*Tuned in[\s\S]*LayerNorm\d+x\d+(flat|workgroup)/);
+  await expect(page.getByTestId('kernels').textContent()).resolves.toMatch(/Mode auto[\s\S]*op shapes tuned in[\s\S]*LayerNorm\d+x\d+(flat|workgroup)/);
 
   // 5. Results: the first evaluation (step 3) brings a confusion matrix.
   await page.getByTestId('confusion-matrix').waitFor({ timeout: 240_000 });
