@@ -133,7 +133,8 @@ function attention(
 
 function feedForward(cfg: EncoderConfig, params: Params, i: number, x: tf.Tensor2D, drop: DropoutContext): tf.Tensor2D {
   const names = layerNames(cfg, i);
-  const inner = activate(linear(x, params, names.ffnIn), cfg.activation) as tf.Tensor2D;
+  // Its own scope: in mixed precision GELU keeps its input as f16, and the f32 [F, I] can go before the next linear.
+  const inner = tf.tidy(() => activate(linear(x, params, names.ffnIn), cfg.activation)) as tf.Tensor2D;
   const out = drop.apply(linear(inner, params, names.ffnOut), cfg.hiddenDropout);
   return layerNorm(residualAdd(out, x), params, names.outNorm, cfg.layerNormEps);
 }
@@ -148,9 +149,17 @@ export function encode(cfg: EncoderConfig, params: Params, inputs: EncoderInputs
   const attentions: tf.Tensor4D[] = [];
   if (opts.outputHiddenStates) hiddenStates.push(tf.reshape(x, [B, T, H]));
   for (let i = 0; i < cfg.numLayers; i++) {
-    const { out, probs } = attention(cfg, params, i, x, maskBias, { B, T }, opts.dropout);
-    if (opts.outputAttentions) attentions.push(probs);
-    x = feedForward(cfg, params, i, out, opts.dropout);
+    const input = x;
+    // One scope per layer: what the layer's ops saved for the gradient is kept by the tape (as clones), the
+    // rest (f32 values of which mixed precision keeps f16 copies, probabilities not saved) goes now, not at
+    // the end of the forward pass.
+    const [next, probs] = tf.tidy(() => {
+      const { out, probs } = attention(cfg, params, i, input, maskBias, { B, T }, opts.dropout);
+      const y = feedForward(cfg, params, i, out, opts.dropout);
+      return opts.outputAttentions ? [y, probs] : [y];
+    }) as [tf.Tensor2D, tf.Tensor4D?];
+    if (probs) attentions.push(probs);
+    x = next;
     if (opts.outputHiddenStates) hiddenStates.push(tf.reshape(x, [B, T, H]));
   }
   return {

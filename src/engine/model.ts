@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { architectureName, type EncoderConfig, type HeadKind, type HfConfig, type ProblemType } from './config';
 import { encode, type EncoderInputs } from './encoder';
+import { releaseDuringBackward } from './backwardRelease';
 import { applyHead, type HeadOutputs } from './heads';
 import { DropoutContext } from './layers';
 import type { LoraAdapter } from './lora';
@@ -171,9 +172,10 @@ export class BertFamilyModel {
     let unscaled: tf.Scalar | null = null;
     const { value: result, grads } = tf.variableGrads(() => {
       const loss = this.loss(this.forward(inputs, opts), labels, opts);
-      if (scale === 1) return loss;
-      unscaled = tf.keep(loss); // outlives the gradient scope: the loss to report, finite even if loss·scale is not
-      return tf.mul(loss, scale) as tf.Scalar;
+      if (scale !== 1) unscaled = tf.keep(loss); // outlives the gradient scope: the loss to report, finite even if loss·scale is not
+      const scaled = scale === 1 ? loss : (tf.mul(loss, scale) as tf.Scalar);
+      releaseDuringBackward(); // the tape is complete: free each gradient and saved tensor once used
+      return scaled;
     }, vars);
     const value: tf.Scalar = unscaled ?? result;
     if (unscaled) result.dispose();
