@@ -44,8 +44,9 @@ export class AdamW {
   /**
    * One update with learning rate `lr` for every parameter that has a gradient in `grads`. `lrScale`
    * multiplies the lr per parameter (layer-wise LR decay); absent names use 1, as if it were not given.
+   * `gradScale` (a GPU scalar) multiplies every gradient inside the update: clip_grad_norm_'s factor.
    */
-  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, lrScale?: ReadonlyMap<string, number>): void {
+  apply(grads: ReadonlyMap<string, tf.Tensor>, lr: number, lrScale?: ReadonlyMap<string, number>, gradScale?: tf.Scalar): void {
     this.step += 1;
     tf.tidy(() => {
       for (const [name, g] of grads) {
@@ -55,7 +56,7 @@ export class AdamW {
         const lrP = lr * (lrScale?.get(name) ?? 1);
         const scalars = adamwScalars(this.config, this.step, lrP, this.weightDecay.get(name) ?? 0);
         // New tensors for all three; assign only swaps buffers, after every read of the old ones.
-        const next = adamwUpdate({ p, m, v }, g, scalars);
+        const next = adamwUpdate({ p, m, v }, g, scalars, gradScale);
         p.assign(next.p);
         m.assign(next.m);
         v.assign(next.v);
@@ -95,6 +96,14 @@ export class AdamW {
  * `torch.nn.utils.clip_grad_norm_`: scales every gradient by max/(total+1e-6) when that is < 1.
  * Returns the clipped gradients and the pre-clip global norm as a GPU scalar (read it only when logging).
  */
+/** clip_grad_norm_'s factor min(maxNorm / (norm + 1e-6), 1), divided by `unscale` (mixed precision's loss scale). */
+export function clipFactor(norm: tf.Scalar, maxNorm: number, unscale = 1): tf.Scalar {
+  return tf.tidy(() => {
+    const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
+    return (unscale === 1 ? coef : tf.div(coef, unscale)) as tf.Scalar;
+  });
+}
+
 export function clipByGlobalNorm(
   grads: ReadonlyMap<string, tf.Tensor>,
   maxNorm: number,

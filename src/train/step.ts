@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncoderInputs } from '../engine/encoder';
 import { sumOfSquares } from '../engine/kernels/sumSquares';
 import type { BertFamilyModel, Labels, LossOptions } from '../engine/model';
-import { clipByGlobalNorm, type AdamW } from './adamw';
+import { clipFactor, type AdamW } from './adamw';
 import type { GradScaler } from './gradScaler';
 
 export interface Batch {
@@ -85,11 +85,12 @@ export function trainStep(model: BertFamilyModel, optimizer: AdamW, batch: Batch
   const batches = batchList(batch);
   const { loss, grads } = accumulatedGradients(model, batches, opts);
   const limit = opts.maxGradNorm > 0 ? opts.maxGradNorm : Infinity;
-  const clipped = clipByGlobalNorm(grads, limit);
-  for (const g of grads.values()) g.dispose();
-  optimizer.apply(clipped.grads, opts.lr, opts.lrScale);
-  for (const g of clipped.grads.values()) g.dispose();
-  return { loss, gradNorm: clipped.norm };
+  // clip_grad_norm_ as a factor AdamW applies in its kernel: no clipped copy of the gradients.
+  const gradNorm = tf.tidy(() => tf.sqrt(sumOfSquares([...grads.values()])) as tf.Scalar);
+  const coef = clipFactor(gradNorm, limit);
+  optimizer.apply(grads, opts.lr, opts.lrScale, coef);
+  tf.dispose([coef, ...grads.values()]);
+  return { loss, gradNorm };
 }
 
 export interface ScaledStepResult extends StepResult {
@@ -122,12 +123,9 @@ export async function scaledTrainStep(
     skipped = !Number.isFinite((await gradNorm.data())[0]);
     if (!skipped) {
       const limit = opts.maxGradNorm > 0 ? opts.maxGradNorm : Infinity;
-      const coef = tf.tidy(() => tf.div(tf.minimum(tf.div(limit, tf.add(gradNorm, 1e-6)), 1), lossScale));
-      const unscaled = new Map([...grads].map(([name, g]) => [name, tf.mul(g, coef)] as const));
+      const coef = clipFactor(gradNorm, limit, lossScale);
+      optimizer.apply(grads, opts.lr, opts.lrScale, coef);
       coef.dispose();
-      for (const g of grads.values()) g.dispose(); // before AdamW, as trainStep: one gradient copy at a time
-      optimizer.apply(unscaled, opts.lr, opts.lrScale);
-      for (const g of unscaled.values()) g.dispose();
     }
   } finally {
     for (const g of grads.values()) g.dispose();

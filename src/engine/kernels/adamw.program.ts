@@ -8,7 +8,9 @@ export const ADAMW_PART = { param: 0, expAvg: 1, expAvgSq: 2 } as const;
 export type AdamWPart = (typeof ADAMW_PART)[keyof typeof ADAMW_PART];
 
 /**
- * One element of torch.optim.AdamW (amsgrad off) over flat float32 views of p, g, m, v (any rank):
+ * One element of torch.optim.AdamW (amsgrad off) over flat float32 views of p, g, m, v (any rank), with g the
+ * gradient times GradScale[0] (clip_grad_norm_'s factor, computed on the GPU, so clipping costs no dispatch
+ * and no copy per parameter):
  *   m' = β1·m + (1−β1)·g
  *   v' = β2·v + (1−β2)·g²
  *   p' = p·decay − stepSize · m' / (sqrt(v')·invSqrtBc2 + eps)
@@ -32,7 +34,9 @@ export class AdamWProgram implements WebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   // torch's names for the optimizer state; tfjs also derives uniforms (paramShape, …) from them.
-  variableNames = ['Param', 'Grad', 'ExpAvg', 'ExpAvgSq'];
+  variableNames = ['Param', 'Grad', 'ExpAvg', 'ExpAvgSq', 'GradScale'];
+  // GradScale is one float (the clip factor, with mixed precision's unscaling folded in): a scalar binding.
+  variableComponents: number[];
   // Declared after tfjs's own uniforms; the order must match programUniforms() in adamw.ts.
   uniforms =
     'part : i32, decay : f32, stepSize : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, ' +
@@ -46,7 +50,8 @@ export class AdamWProgram implements WebGPUProgram {
   constructor(size: number) {
     this.outputShape = [size];
     this.outputComponent = size % 4 === 0 ? 4 : 1;
-    this.shaderKey = this.outputComponent === 4 ? 'adamw_vec4' : 'adamw';
+    this.shaderKey = this.outputComponent === 4 ? 'adamw_vec4_scaled' : 'adamw_scaled';
+    this.variableComponents = [this.outputComponent, this.outputComponent, this.outputComponent, this.outputComponent, 1];
     this.dispatchLayout = { x: [0] };
     // tfjs re-folds this into 2-D/3-D past 65535 workgroups (> 8.4M scalar or 33.5M vec4 elements, e.g.
     // XLM-R's 250002×768 word embedding); `index` is then rebuilt from workgroup_id by getGlobalIndex().
@@ -56,12 +61,17 @@ export class AdamWProgram implements WebGPUProgram {
   getUserCode(): string {
     const T = this.outputComponent === 4 ? 'vec4<f32>' : 'f32';
     return `
+      // clip_grad_norm_'s g·coef, rounded to f32 as its own multiply would be (no copy of the gradient).
+      fn grad(index : i32) -> ${T} {
+        return Grad[index] * GradScale[0];
+      }
+
       fn expAvgNext(index : i32) -> ${T} {
-        return ExpAvg[index] * uniforms.beta1 + Grad[index] * uniforms.oneMinusBeta1;
+        return ExpAvg[index] * uniforms.beta1 + grad(index) * uniforms.oneMinusBeta1;
       }
 
       fn expAvgSqNext(index : i32) -> ${T} {
-        let g = Grad[index];
+        let g = grad(index);
         return ExpAvgSq[index] * uniforms.beta2 + (g * g) * uniforms.oneMinusBeta2;
       }
 

@@ -67,12 +67,13 @@ function programUniforms(part: AdamWPart, s: AdamWScalars): { type: string; data
 }
 
 function adamwWebGPU(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
-  const { p, g, m, v } = args.inputs as Record<'p' | 'g' | 'm' | 'v', tf.TensorInfo>;
+  const { p, g, m, v, scale } = args.inputs as Record<'p' | 'g' | 'm' | 'v' | 'scale', tf.TensorInfo>;
   const backend = args.backend as WebGPUBackend;
   const scalars = readScalars(args.attrs ?? {});
   const size = tf.util.sizeFromShape(p.shape);
   // Rank-1 views of the same buffers: no pipeline depends on the shape (see AdamWProgram).
   const inputs = [p, g, m, v].map((t): tf.TensorInfo => ({ dataId: t.dataId, shape: [size], dtype: t.dtype }));
+  inputs.push({ dataId: scale.dataId, shape: [1], dtype: 'float32' });
   // All three dispatches read the old p, m, v: the caller only swaps them in after this returns.
   const run = (part: AdamWPart): tf.TensorInfo => {
     const out = backend.runWebGPUProgram(new AdamWProgram(size), inputs, 'float32', programUniforms(part, scalars));
@@ -98,18 +99,28 @@ function checkArgs(t: AdamWTensors, g: tf.Tensor): void {
 }
 
 /**
- * One torch.optim.AdamW step (amsgrad off) of parameter p with gradient g and moments m, v; all the
+ * One torch.optim.AdamW step (amsgrad off) of parameter p with gradient g·gradScale (clip_grad_norm_'s factor;
+ * 1 when absent) and moments m, v; all the
  * same shape (any), float32. Returns new tensors p', m', v' and leaves the inputs untouched: the caller
  * assigns them to its variables (Variable.assign only swaps the buffer, no copy).
  * On webgpu: 3 dispatches of AdamWProgram (one per output) and no tensor uploads; the plain-op
  * reference takes 13 (14 with weight decay). Other backends: adamwUpdateReference.
  */
-export function adamwUpdate<T extends tf.Tensor>(t: AdamWTensors<T>, g: T, s: AdamWScalars): AdamWTensors<T> {
+export function adamwUpdate<T extends tf.Tensor>(t: AdamWTensors<T>, g: T, s: AdamWScalars, gradScale?: tf.Scalar): AdamWTensors<T> {
   checkArgs(t, g);
-  if (tf.getBackend() !== 'webgpu') return adamwUpdateReference(t, g, s);
+  if (tf.getBackend() !== 'webgpu') return adamwUpdateReference(t, g, s, gradScale);
   ensureKernelRegistered();
-  const [p, m, v] = tf.engine().runKernel(KERNEL_NAME, { p: t.p, g, m: t.m, v: t.v }, { ...s }) as T[];
+  const scale = gradScale ?? one();
+  const [p, m, v] = tf.engine().runKernel(KERNEL_NAME, { p: t.p, g, m: t.m, v: t.v, scale }, { ...s }) as T[];
   return { p, m, v };
+}
+
+let ones: tf.Scalar | null = null;
+
+/** A kept scalar 1 for updates without a gradient scale (one upload, not one per call). */
+function one(): tf.Scalar {
+  if (!ones || ones.isDisposed) ones = tf.keep(tf.scalar(1));
+  return ones;
 }
 
 /**
@@ -117,9 +128,10 @@ export function adamwUpdate<T extends tf.Tensor>(t: AdamWTensors<T>, g: T, s: Ad
  * backends. It reproduces torch's formula with the reciprocal of sqrt(1 − β2^k) precomputed:
  * m' = β1·m + (1−β1)·g; v' = β2·v + (1−β2)·g²; p' = p·decay − stepSize · m' / (sqrt(v')·invSqrtBc2 + ε).
  */
-export function adamwUpdateReference<T extends tf.Tensor>(t: AdamWTensors<T>, g: T, s: AdamWScalars): AdamWTensors<T> {
-  checkArgs(t, g);
+export function adamwUpdateReference<T extends tf.Tensor>(t: AdamWTensors<T>, gIn: T, s: AdamWScalars, gradScale?: tf.Scalar): AdamWTensors<T> {
+  checkArgs(t, gIn);
   const [p, m, v] = tf.tidy(() => {
+    const g = gradScale ? tf.mul(gIn, gradScale) : gIn;
     const m = tf.add(tf.mul(t.m, s.beta1), tf.mul(g, s.oneMinusBeta1));
     const v = tf.add(tf.mul(t.v, s.beta2), tf.mul(tf.square(g), s.oneMinusBeta2));
     const denom = tf.add(tf.mul(tf.sqrt(v), s.invSqrtBc2), s.eps);

@@ -112,6 +112,30 @@ describe('fused update vs the plain-op reference, step by step', () => {
   });
 });
 
+describe('the gradient scale (clip factor) inside the kernel', () => {
+  test.each([[129], [132], [3, 43]])('[%s]: update(g, c) = update(g·c) bit for bit, and c = 1 changes nothing', async (...shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const random = rng(n + 7);
+    const state: AdamWTensors = { p: tf.tensor(normal(n, 1, random), shape), m: tf.tensor(normal(n, 0.01, random), shape), v: tf.tensor(normal(n, 0.01, random).map(Math.abs), shape) };
+    const g = tf.tensor(gradient(n, 3, random), shape);
+    const s = adamwScalars(TORCH_ADAMW, 4, 1e-3, 0.01);
+    const c = tf.scalar(0.3183);
+    const gc = tf.mul(g, c); // what clip_grad_norm_ hands the optimizer
+    const scaled = adamwUpdate(state, g, s, c);
+    const copied = adamwUpdate(state, gc, s);
+    const reference = adamwUpdateReference(state, g, s, c);
+    for (const k of ['p', 'm', 'v'] as const) {
+      expect(await scaled[k].data(), k).toEqual(await copied[k].data());
+      expect(await reference[k].data(), k).toEqual(await adamwUpdateReference(state, gc, s)[k].data());
+    }
+    const unit = adamwUpdate(state, g, s, tf.scalar(1));
+    const plain = adamwUpdate(state, g, s);
+    for (const k of ['p', 'm', 'v'] as const) expect(await unit[k].data(), k).toEqual(await plain[k].data());
+    // A different factor is a different update (the scale reaches the kernel).
+    expect(await adamwUpdate(state, g, s, tf.scalar(0.5)).m.data()).not.toEqual(await scaled.m.data());
+  });
+});
+
 describe('AdamW.apply on webgpu', () => {
   // Three decay groups and layer-wise lr scales; 'b' has no scale entry (scale 1). 'e' runs the vec4
   // pipeline, 'w' and 'b' the scalar one.
@@ -205,9 +229,11 @@ function adamwPipelines(): string[] {
   return Object.keys(cache).filter((key) => key.startsWith('adamw'));
 }
 
-test('two compiled pipelines (vec4 and scalar) across every shape, step, lr, decay and part above', () => {
+test('three compiled pipelines (vec4, scalar, and scalar for one-element tensors) across every shape, step, lr, decay and part above', () => {
+  // tfjs keys a pipeline by whether each input's shape equals the output's: the one-float gradient scale does
+  // only for a one-element parameter (shape [1] above), which gets its own scalar pipeline.
   const pipelines = adamwPipelines();
-  expect(pipelines).toHaveLength(2);
+  expect(pipelines).toHaveLength(3);
   expect(pipelines.filter((key) => key.startsWith('adamw_vec4_'))).toHaveLength(1);
 });
 
@@ -242,7 +268,7 @@ test('past 65535 workgroups (tfjs folds the dispatch into 2-D) still matches the
   // The folded grid computes `index` differently (no 'flatDispatch' in tfjs's key): one more pipeline,
   // shared by every such tensor. (vec4 tensors fold only past 4 × 8.4M elements, too big to test here.)
   const pipelines = adamwPipelines();
-  expect(pipelines).toHaveLength(3);
+  expect(pipelines).toHaveLength(4);
   expect(pipelines.filter((key) => !key.includes('flatDispatch'))).toHaveLength(1);
 });
 
