@@ -104,15 +104,19 @@ export function clipFactor(norm: tf.Scalar, maxNorm: number, unscale = 1): tf.Sc
   });
 }
 
+/** ‖g‖₂ over every tensor, as clip_grad_norm_ reports it (before clipping). */
+export function globalNorm(grads: Iterable<tf.Tensor>): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(sumOfSquares([...grads])) as tf.Scalar);
+}
+
+/** clip_grad_norm_ with copies: the norm and every gradient times clipFactor (the step applies the factor inside AdamW instead). */
 export function clipByGlobalNorm(
   grads: ReadonlyMap<string, tf.Tensor>,
   maxNorm: number,
 ): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
-  const names = [...grads.keys()];
-  const [norm, ...clipped] = tf.tidy(() => {
-    const total = tf.sqrt(sumOfSquares(names.map((n) => grads.get(n)!)));
-    const coef = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
-    return [total, ...names.map((n) => tf.mul(grads.get(n)!, coef))];
-  });
-  return { grads: new Map(names.map((n, i) => [n, clipped[i]])), norm: norm as tf.Scalar };
+  const norm = globalNorm(grads.values());
+  const coef = clipFactor(norm, maxNorm);
+  const clipped = new Map([...grads].map(([name, g]) => [name, tf.mul(g, coef)] as const));
+  coef.dispose();
+  return { grads: clipped, norm };
 }

@@ -5,9 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderInputs } from '../engine/encoder';
-import { sumOfSquares } from '../engine/kernels/sumSquares';
 import type { BertFamilyModel, Labels, LossOptions } from '../engine/model';
-import { clipFactor, type AdamW } from './adamw';
+import { clipFactor, globalNorm, type AdamW } from './adamw';
 import type { GradScaler } from './gradScaler';
 
 export interface Batch {
@@ -86,7 +85,7 @@ export function trainStep(model: BertFamilyModel, optimizer: AdamW, batch: Batch
   const { loss, grads } = accumulatedGradients(model, batches, opts);
   const limit = opts.maxGradNorm > 0 ? opts.maxGradNorm : Infinity;
   // clip_grad_norm_ as a factor AdamW applies in its kernel: no clipped copy of the gradients.
-  const gradNorm = tf.tidy(() => tf.sqrt(sumOfSquares([...grads.values()])) as tf.Scalar);
+  const gradNorm = globalNorm(grads.values());
   const coef = clipFactor(gradNorm, limit);
   optimizer.apply(grads, opts.lr, opts.lrScale, coef);
   tf.dispose([coef, ...grads.values()]);
@@ -117,7 +116,9 @@ export async function scaledTrainStep(
 ): Promise<ScaledStepResult> {
   const lossScale = scaler.scale;
   const { loss, grads } = accumulatedGradients(model, batchList(batch), opts, lossScale);
-  const gradNorm = tf.tidy(() => tf.div(tf.sqrt(sumOfSquares([...grads.values()])), lossScale) as tf.Scalar);
+  const scaledNorm = globalNorm(grads.values());
+  const gradNorm = tf.div(scaledNorm, lossScale) as tf.Scalar;
+  scaledNorm.dispose();
   let skipped = true;
   try {
     skipped = !Number.isFinite((await gradNorm.data())[0]);
