@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sumToLastAxis } from './columnSum.ts';
-import { geluReference, matmulForward, usesOurMatmul } from './matmul.ts';
+import { geluReference } from './gelu.ts';
+import { matmulForward, usesOurMatmul } from './matmul.ts';
 import { epilogueGelu, epilogueGeluGrad } from './matmulGrad.ts';
 import { useFused } from './program.ts';
 

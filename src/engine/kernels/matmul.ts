@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { matmulComponents, matmulSpec, type MatmulFlags, type MatmulForm } from './matmul.program.ts';
 import { FlatProgram, flat, floats, ints, registerWebGpuKernel, runKernel, useFused } from './program.ts';
+import { geluReference } from './gelu.ts';
 import { matmulVariant } from './select.ts';
 
 export type { MatmulForm } from './matmul.program.ts';
@@ -195,11 +196,6 @@ export function matmulReference(a: tf.Tensor, b: tf.Tensor, o: MatmulOptions = {
   if (o.activation === 'gelu') y = geluReference(y);
   if (o.residual) y = tf.add(y, o.residual);
   return y;
-}
-
-/** HF's exact GELU in plain ops (layers.ts `activate`). */
-export function geluReference(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
 /** Whether `matmulForward` would run our kernel for these operands. */
