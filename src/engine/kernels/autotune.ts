@@ -13,12 +13,16 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { kernelMode, setChoice, type Variant } from './select.ts';
 import { loadChoices, saveChoices } from './tuneCache.ts';
 
-/** One op at one shape: `run` dispatches it (forward and backward where it has one) with the current choice. */
+/**
+ * One op at one shape: `run` dispatches it (forward and backward where it has one) with the current choice, on
+ * the tensors `inputs` made once before the timed runs (so their creation is not timed) and measureTrial disposes.
+ */
 export interface TuneTrial {
   op: string;
   key: string;
   variants: readonly Variant[];
-  run: () => tf.Tensor | tf.Tensor[];
+  inputs?: () => tf.Tensor[];
+  run: (inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 }
 
 export interface TuneEntry {
@@ -92,13 +96,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function measureTrial(trial: TuneTrial, reps = 3): Promise<Partial<Record<Variant, number>>> {
   const backend = webgpuBackend();
   const ms: Partial<Record<Variant, number>> = {};
-  for (const variant of trial.variants) {
-    setChoice(trial.op, trial.key, variant);
-    tf.dispose(tf.tidy(() => trial.run()));
-    await drain(backend);
-    const times: number[] = [];
-    for (let i = 0; i < reps; i++) times.push(await timeOnce(backend, () => tf.tidy(() => trial.run())));
-    ms[variant] = median(times);
+  const inputs = trial.inputs?.() ?? [];
+  const run = () => tf.tidy(() => trial.run(inputs));
+  try {
+    for (const variant of trial.variants) {
+      setChoice(trial.op, trial.key, variant);
+      tf.dispose(run());
+      await drain(backend);
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) times.push(await timeOnce(backend, run));
+      ms[variant] = median(times);
+    }
+  } finally {
+    tf.dispose(inputs);
   }
   return ms;
 }

@@ -20,7 +20,8 @@ function product(form: 'AB' | 'ABt' | 'AtB', batch: number, M: number, K: number
     op: `matmul.${form}`,
     key: matmulKey({ batch, M, K, N }),
     variants: MATMUL_VARIANTS,
-    run: () => matmulForward(uniform([...lead, ...(opts.transposeA ? [K, M] : [M, K])]), uniform([...lead, ...(opts.transposeB ? [N, K] : [K, N])]), opts),
+    inputs: () => [uniform([...lead, ...(opts.transposeA ? [K, M] : [M, K])]), uniform([...lead, ...(opts.transposeB ? [N, K] : [K, N])])],
+    run: ([a, b]) => matmulForward(a, b, opts),
   };
 }
 

@@ -37,7 +37,8 @@ function layerNormTrial(rows: number, cols: number, eps: number): TuneTrial {
     op: 'layerNorm',
     key: `${rows}x${cols}`,
     variants: REDUCTION_VARIANTS,
-    run: () => forwardBackward((x, g, b) => layerNorm(x as tf.Tensor2D, g, b, eps), [uniform([rows, cols]), uniform([cols]), uniform([cols])]),
+    inputs: () => [uniform([rows, cols]), uniform([cols]), uniform([cols])],
+    run: (xs) => forwardBackward((x, g, b) => layerNorm(x as tf.Tensor2D, g, b, eps), xs),
   };
 }
 
@@ -46,12 +47,13 @@ function softmaxTrial(B: number, N: number, T: number): TuneTrial {
     op: 'softmax',
     key: `${B * N * T}x${T}`,
     variants: REDUCTION_VARIANTS,
-    run: () => forwardBackward((s) => maskedSoftmax(s as tf.Tensor4D, tf.zeros([B, T]) as tf.Tensor2D, 0.125), [uniform([B, N, T, T])]),
+    inputs: () => [uniform([B, N, T, T]), tf.zeros([B, T])],
+    run: ([scores, bias]) => forwardBackward((s) => maskedSoftmax(s as tf.Tensor4D, bias as tf.Tensor2D, 0.125), [scores]),
   };
 }
 
 function columnSumTrial(rows: number, cols: number): TuneTrial {
-  return { op: 'columnSum', key: `${rows}x${cols}`, variants: REDUCTION_VARIANTS, run: () => sumToLastAxis(uniform([rows, cols])) };
+  return { op: 'columnSum', key: `${rows}x${cols}`, variants: REDUCTION_VARIANTS, inputs: () => [uniform([rows, cols])], run: ([x]) => sumToLastAxis(x) };
 }
 
 function sumSquaresTrial(params: readonly tf.Tensor[]): TuneTrial {
@@ -65,11 +67,9 @@ function embeddingTrial(table: tf.Tensor2D, count: number): TuneTrial {
     op: 'embeddingGrad',
     key: `${vocab}x${dim}x${count}`,
     variants: REDUCTION_VARIANTS,
-    run: () => {
-      // Ids with repeats, as real text has: the gradient sums repeated rows.
-      const ids = tf.cast(tf.floor(tf.mul(tf.randomUniform([count], 0, 1, 'float32', 3), Math.min(vocab, Math.max(1, count >> 1)))), 'int32') as tf.Tensor1D;
-      return tf.grad((t: tf.Tensor) => tf.sum(embeddingLookup(t as tf.Tensor2D, ids)))(table);
-    },
+    // Ids with repeats, as real text has: the gradient sums repeated rows.
+    inputs: () => [tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform([count], 0, 1, 'float32', 3), Math.min(vocab, Math.max(1, count >> 1)))), 'int32'))],
+    run: ([ids]) => tf.grad((t: tf.Tensor) => tf.sum(embeddingLookup(t as tf.Tensor2D, ids as tf.Tensor1D)))(table),
   };
 }
 

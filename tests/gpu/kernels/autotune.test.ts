@@ -21,12 +21,12 @@ afterEach(async () => {
 
 /** A trial whose `slow` variant does ~20× the GPU work of the other (a chain of 128×128 matmuls). */
 function rigged(op: string, slow: Variant, fast: Variant, seen: Variant[]): TuneTrial {
-  const x = tf.keep(tf.randomUniform([128, 128]));
   return {
     op,
     key: '128x128',
     variants: [slow, fast],
-    run: () => {
+    inputs: () => [tf.randomUniform([128, 128])],
+    run: ([x]) => {
       const v = reductionVariant(op, '128x128');
       seen.push(v);
       let y: tf.Tensor = x;
@@ -43,7 +43,10 @@ describe('autotune', () => {
       clearChoices();
       const seen: Variant[] = [];
       device.pushErrorScope('validation');
+      const tensorsBefore = tf.memory().numTensors;
       const report = await autotune('test-adapter', [rigged('layerNorm', slow, fast, seen)], { fresh: true, persist: false, reps: 2 });
+      // Inputs are made once per trial and disposed with every run's outputs.
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
       // Submitting with a compute pass still open drops the whole command buffer (a validation error).
       expect(await device.popErrorScope()).toBeNull();
       expect(report.entries).toHaveLength(1);
