@@ -51,12 +51,18 @@ export async function describeAdapter(): Promise<AdapterReport | null> {
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
 
-let id: Promise<string> | null = null;
+let inUse: Promise<AdapterReport | null> | null = null;
+
+/** The adapter TF.js trains on, asked for once per worker (every run start and parity case used to ask again). */
+function adapterInUse(): Promise<AdapterReport | null> {
+  inUse ??= describeAdapter();
+  return inUse;
+}
 
 /** A stable name of the adapter in use, the key of the autotuner's cache: `vendor|architecture|description`. */
-export function adapterId(): Promise<string> {
-  id ??= describeAdapter().then((a) => (a ? `${a.vendor}|${a.architecture}|${a.description}` : 'unknown'));
-  return id;
+export async function adapterId(): Promise<string> {
+  const a = await adapterInUse();
+  return a ? `${a.vendor}|${a.architecture}|${a.description}` : 'unknown';
 }
 
 /** Switches TF.js to WebGPU or throws with instructions; never silently falls back to the CPU. */
@@ -65,6 +71,6 @@ export async function useWebGpu(): Promise<void> {
   const ok = await tf.setBackend('webgpu');
   await tf.ready();
   if (!ok || tf.getBackend() !== 'webgpu') throw new Error(WEBGPU_HELP);
-  const adapter = await describeAdapter();
+  const adapter = await adapterInUse();
   setSoftwareAdapter(adapter?.software ?? true);
 }
