@@ -6,9 +6,9 @@ import type { HeadKind } from '../../../src/engine/config.ts';
 import type { BertFamilyModel } from '../../../src/engine/model.ts';
 import { readJson, urlSource } from '../../../src/hub/source.ts';
 import type { CaseInputs, CaseJson } from '../../../src/parity/caseFile.ts';
-import type { TrainEvent } from '../../../src/protocol/train.ts';
+import type { ResumeState, TrainEvent } from '../../../src/protocol/train.ts';
 import type { FeatureSet } from '../../../src/tokenize/features.ts';
-import type { BatchSource, HostBatch } from '../../../src/train/batches.ts';
+import { FeatureBatches, type BatchSource, type HostBatch } from '../../../src/train/batches.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../../../src/train/config.ts';
 import { Trainer, type TrainerInit } from '../../../src/train/trainer.ts';
 
@@ -107,6 +107,47 @@ export async function runTrainer(
   const outcome = await trainer.run();
   const steps = events.filter((e): e is Extract<TrainEvent, { type: 'step' }> => e.type === 'step');
   return { events, steps, trainer, outcome };
+}
+
+/** A run and the resume states it kept, by the step of the evaluation that took them. */
+export interface RunWithStates {
+  run: Run;
+  states: Map<number, ResumeState>;
+}
+
+/**
+ * bert-seqcls-train on the fixture features (batch 2, seeded shuffle), resumed from `resume` when given, keeping
+ * each resume state as the page stores it: a structured clone taken when the checkpoint event arrives.
+ */
+export async function trainKeepingResumeStates(
+  config: TrainConfigInput,
+  resume?: ResumeState,
+  extra: Partial<Omit<TrainerInit, 'onEvent' | 'config'>> = {},
+): Promise<RunWithStates> {
+  const features = await fixtureFeatures();
+  const model = await fixtureModel('bert-seqcls-train', 'seqcls');
+  const states = new Map<number, ResumeState>();
+  try {
+    const run = await runTrainer(
+      {
+        model,
+        task: 'classification',
+        labels: FIXTURE_LABELS,
+        train: new FeatureBatches(features, { batchSize: 2, shuffle: true, seed: 7, labelKind: 'class' }),
+        validation: { features },
+        config,
+        keepResumeState: true,
+        ...extra,
+        ...(resume ? { resume } : {}),
+      },
+      (e, trainer) => {
+        if (e.type === 'checkpoint' && e.kind === 'last') states.set(e.step, structuredClone(trainer.resumeState()!));
+      },
+    );
+    return { run, states };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** max |a-b| / max |b|, the parity check's series measure. */

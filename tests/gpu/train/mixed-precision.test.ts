@@ -16,13 +16,12 @@ import type { BertFamilyModel } from '../../../src/engine/model.ts';
 import { batchFromCase, disposeBatch } from '../../../src/parity/caseFile.ts';
 import type { ResumeState, TrainEvent } from '../../../src/protocol/train.ts';
 import { AdamW } from '../../../src/train/adamw.ts';
-import { FeatureBatches } from '../../../src/train/batches.ts';
 import type { TrainConfigInput } from '../../../src/train/config.ts';
 import { GradScaler } from '../../../src/train/gradScaler.ts';
 import { weightDecayByName } from '../../../src/train/paramGroups.ts';
 import { lrAtStep } from '../../../src/train/schedule.ts';
 import { scaledTrainStep, trainStep, type Batch } from '../../../src/train/step.ts';
-import { FIXTURE_LABELS, fixtureBatches, fixtureCase, fixtureFeatures, fixtureModel, runTrainer, webgpu } from './helpers.ts';
+import { FIXTURE_LABELS, fixtureBatches, fixtureCase, fixtureFeatures, fixtureModel, runTrainer, trainKeepingResumeStates, webgpu } from './helpers.ts';
 
 beforeAll(webgpu);
 
@@ -210,26 +209,7 @@ describe('the Trainer in mixed precision', () => {
   test('an exact resume carries the scale, the growth count and the scheduler steps', async () => {
     const features = await fixtureFeatures();
     const config: TrainConfigInput = { ...TRAIN, maxSteps: 8, evalStrategy: 'steps', evalSteps: 4, batchSize: 2, mixedPrecision: true };
-    const train = async (resume?: ResumeState) => {
-      const model = await fixtureModel(NAME, 'seqcls');
-      const states = new Map<number, ResumeState>();
-      try {
-        const run = await runTrainer(
-          {
-            model, task: 'classification', labels: FIXTURE_LABELS, config, gradScaler: SCALER, keepResumeState: true,
-            train: new FeatureBatches(features, { batchSize: 2, shuffle: true, seed: 7, labelKind: 'class' }),
-            validation: { features },
-            ...(resume ? { resume } : {}),
-          },
-          (e, trainer) => {
-            if (e.type === 'checkpoint' && e.kind === 'last') states.set(e.step, structuredClone(trainer.resumeState()!));
-          },
-        );
-        return { run, states };
-      } finally {
-        model.dispose();
-      }
-    };
+    const train = (resume?: ResumeState) => trainKeepingResumeStates(config, resume, { gradScaler: SCALER });
     const full = await train();
     const state = full.states.get(4)!;
     expect(state.mixedPrecision).toBeDefined();

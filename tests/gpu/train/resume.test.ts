@@ -7,9 +7,8 @@
  */
 import { beforeAll, expect, test } from 'vitest';
 import type { ResumeState, TrainEvent } from '../../../src/protocol/train.ts';
-import { FeatureBatches } from '../../../src/train/batches.ts';
 import type { TrainConfigInput } from '../../../src/train/config.ts';
-import { FIXTURE_LABELS, fixtureFeatures, fixtureModel, runTrainer, webgpu, type Run } from './helpers.ts';
+import { trainKeepingResumeStates, webgpu } from './helpers.ts';
 
 beforeAll(webgpu);
 
@@ -29,38 +28,8 @@ const CONFIG: TrainConfigInput = {
 };
 const SNAPSHOT_STEP = 4;
 
-interface Outcome {
-  run: Run;
-  /** Resume states by the step of the evaluation that took them. */
-  states: Map<number, ResumeState>;
-}
-
-async function train(config: TrainConfigInput, resume?: ResumeState): Promise<Outcome> {
-  const features = await fixtureFeatures();
-  const model = await fixtureModel('bert-seqcls-train', 'seqcls');
-  const states = new Map<number, ResumeState>();
-  try {
-    const run = await runTrainer(
-      {
-        model,
-        task: 'classification',
-        labels: FIXTURE_LABELS,
-        train: new FeatureBatches(features, { batchSize: 2, shuffle: true, seed: 7, labelKind: 'class' }),
-        validation: { features },
-        config,
-        keepResumeState: true,
-        ...(resume ? { resume } : {}),
-      },
-      (e, trainer) => {
-        // What the page stores: a structured clone, taken when the checkpoint event arrives.
-        if (e.type === 'checkpoint' && e.kind === 'last') states.set(e.step, structuredClone(trainer.resumeState()!));
-      },
-    );
-    return { run, states };
-  } finally {
-    model.dispose();
-  }
-}
+/** The whole run with its resume states (tests/gpu/train/helpers.ts). */
+const train = (config: TrainConfigInput, resume?: ResumeState) => trainKeepingResumeStates(config, resume);
 
 type Logged = Extract<TrainEvent, { type: 'step' | 'eval' }>;
 const logged = (events: TrainEvent[]) => events.filter((e): e is Logged => e.type === 'step' || e.type === 'eval');
