@@ -1,6 +1,8 @@
 /** Selects TF.js's WebGPU backend and describes the adapter; the one place the app asks for a GPU. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { trackReads } from './kernels/direct';
 import { setSoftwareAdapter } from './kernels/select';
 
 export interface AdapterReport {
@@ -71,6 +73,7 @@ export async function useWebGpu(): Promise<void> {
   const ok = await tf.setBackend('webgpu');
   await tf.ready();
   if (!ok || tf.getBackend() !== 'webgpu') throw new Error(WEBGPU_HELP);
+  trackReads(tf.backend() as WebGPUBackend); // before any read: in-place updates must know of reads in flight
   const adapter = await adapterInUse();
   setSoftwareAdapter(adapter?.software ?? true);
 }

@@ -2,10 +2,10 @@
  * AdamW exactly as `torch.optim.AdamW` (decoupled weight decay, bias correction, amsgrad off), and
  * `clip_grad_norm_`. TF.js has neither. All per-step scalars are computed in float64 on the CPU and
  * uploaded (as uniforms on webgpu), so no GPU value is read back and no shader is recompiled per step.
- * The update itself is engine/kernels/adamw.ts: one fused program on webgpu, plain ops elsewhere.
+ * The update itself is engine/kernels/adamw.ts: one in-place dispatch per parameter on webgpu, plain ops elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamwScalars, adamwUpdate } from '../engine/kernels/adamw';
+import { adamwScalars, adamwStepInPlace, adamwUpdate } from '../engine/kernels/adamw';
 import { sumOfSquares } from '../engine/kernels/sumSquares';
 
 export interface AdamWConfig {
@@ -55,7 +55,9 @@ export class AdamW {
         const { m, v } = this.slot(name, p);
         const lrP = lr * (lrScale?.get(name) ?? 1);
         const scalars = adamwScalars(this.config, this.step, lrP, this.weightDecay.get(name) ?? 0);
-        // New tensors for all three; assign only swaps buffers, after every read of the old ones.
+        // In place: one dispatch, no allocation. Where a buffer is shared (a clone of p is kept), new tensors
+        // for all three instead; assign only swaps buffers, after every read of the old ones.
+        if (adamwStepInPlace({ p, m, v }, g, scalars, gradScale)) continue;
         const next = adamwUpdate({ p, m, v }, g, scalars, gradScale);
         p.assign(next.p);
         m.assign(next.m);

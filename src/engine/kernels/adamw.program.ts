@@ -90,3 +90,42 @@ export class AdamWProgram implements WebGPUProgram {
     `;
   }
 }
+
+/** Invocations per workgroup of the in-place update. */
+export const ADAMW_IN_PLACE_WORKGROUP = 128;
+
+/**
+ * The same element of AdamW written in place (engine/kernels/direct.ts): p, m and v are read_write bindings
+ * updated by one invocation, so a step is one dispatch per parameter and allocates nothing. Identical
+ * arithmetic, in the same order, as AdamWProgram and the plain-op reference. `vec4`: 4 elements per
+ * invocation (sizes that are a multiple of 4).
+ */
+export function adamwInPlaceWgsl(vec4: boolean): string {
+  const T = vec4 ? 'vec4<f32>' : 'f32';
+  return `
+    struct Uniforms {
+      size : u32, decay : f32, stepSize : f32, beta1 : f32, oneMinusBeta1 : f32,
+      beta2 : f32, oneMinusBeta2 : f32, eps : f32, invSqrtBc2 : f32,
+    };
+    @group(0) @binding(0) var<storage, read_write> Param : array<${T}>;
+    @group(0) @binding(1) var<storage, read_write> ExpAvg : array<${T}>;
+    @group(0) @binding(2) var<storage, read_write> ExpAvgSq : array<${T}>;
+    @group(0) @binding(3) var<storage, read> Grad : array<${T}>;
+    @group(0) @binding(4) var<storage, read> GradScale : array<f32>;
+    @group(0) @binding(5) var<uniform> uniforms : Uniforms;
+
+    @compute @workgroup_size(${ADAMW_IN_PLACE_WORKGROUP})
+    fn main(@builtin(workgroup_id) wg : vec3<u32>, @builtin(num_workgroups) nwg : vec3<u32>,
+            @builtin(local_invocation_index) lane : u32) {
+      let index = (wg.y * nwg.x + wg.x) * ${ADAMW_IN_PLACE_WORKGROUP}u + lane;
+      if (index >= uniforms.size) { return; }
+      let g = Grad[index] * GradScale[0];
+      let m = ExpAvg[index] * uniforms.beta1 + g * uniforms.oneMinusBeta1;
+      let v = ExpAvgSq[index] * uniforms.beta2 + (g * g) * uniforms.oneMinusBeta2;
+      let denom = sqrt(v) * uniforms.invSqrtBc2 + uniforms.eps;
+      Param[index] = Param[index] * uniforms.decay - uniforms.stepSize * (m / denom);
+      ExpAvg[index] = m;
+      ExpAvgSq[index] = v;
+    }
+  `;
+}

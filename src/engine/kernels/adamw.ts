@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAMW_PART, AdamWProgram, type AdamWPart } from './adamw.program.ts';
+import { ADAMW_IN_PLACE_WORKGROUP, ADAMW_PART, AdamWProgram, adamwInPlaceWgsl, type AdamWPart } from './adamw.program.ts';
+import { dispatchDirect, writableInPlace } from './direct.ts';
+import { useFused } from './select.ts';
 
 // Our own kernel (rather than calling runWebGPUProgram from the op) so the engine creates and tracks
 // the three output tensors. Registered for 'webgpu' only, under a name no other backend uses.
@@ -104,15 +106,42 @@ function checkArgs(t: AdamWTensors, g: tf.Tensor): void {
  * same shape (any), float32. Returns new tensors p', m', v' and leaves the inputs untouched: the caller
  * assigns them to its variables (Variable.assign only swaps the buffer, no copy).
  * On webgpu: 3 dispatches of AdamWProgram (one per output) and no tensor uploads; the plain-op
- * reference takes 13 (14 with weight decay). Other backends: adamwUpdateReference.
+ * reference takes 11 programs (12 with weight decay). Other backends and kernel mode 'tfjs' (the plain TF.js
+ * ops): adamwUpdateReference. The optimizer uses adamwStepInPlace first (1 dispatch, no new buffer).
  */
 export function adamwUpdate<T extends tf.Tensor>(t: AdamWTensors<T>, g: T, s: AdamWScalars, gradScale?: tf.Scalar): AdamWTensors<T> {
   checkArgs(t, g);
-  if (tf.getBackend() !== 'webgpu') return adamwUpdateReference(t, g, s, gradScale);
+  if (!useFused()) return adamwUpdateReference(t, g, s, gradScale);
   ensureKernelRegistered();
   const scale = gradScale ?? one();
   const [p, m, v] = tf.engine().runKernel(KERNEL_NAME, { p: t.p, g, m: t.m, v: t.v, scale }, { ...s }) as T[];
   return { p, m, v };
+}
+
+/**
+ * The same step written into p, m and v themselves: one dispatch, no new buffer (see direct.ts). Returns
+ * false, and changes nothing, where that is not possible: not on webgpu (or kernel mode 'tfjs'), or p, m or v shares its buffer
+ * with another tensor (a clone would change too); the caller then uses adamwUpdate.
+ */
+export function adamwStepInPlace(t: AdamWTensors, g: tf.Tensor, s: AdamWScalars, gradScale?: tf.Scalar): boolean {
+  checkArgs(t, g);
+  if (!useFused() || ![t.p, t.m, t.v].every(writableInPlace)) return false;
+  const vec4 = t.p.size % 4 === 0;
+  const elements = vec4 ? t.p.size / 4 : t.p.size;
+  dispatchDirect({
+    key: vec4 ? 'studio_adamw_in_place_vec4' : 'studio_adamw_in_place',
+    wgsl: () => adamwInPlaceWgsl(vec4),
+    bindings: [
+      { tensor: t.p, write: true },
+      { tensor: t.m, write: true },
+      { tensor: t.v, write: true },
+      { tensor: g, write: false },
+      { tensor: gradScale ?? one(), write: false },
+    ],
+    uniforms: [{ type: 'uint32', data: [elements] }, ...SCALAR_NAMES.map((k) => ({ type: 'float32' as const, data: [s[k]] }))],
+    workgroups: Math.ceil(elements / ADAMW_IN_PLACE_WORKGROUP),
+  });
+  return true;
 }
 
 let ones: tf.Scalar | null = null;

@@ -5,23 +5,15 @@ import {
   adamwScalars,
   adamwUpdate,
   adamwUpdateReference,
-  type AdamWScalars,
   type AdamWTensors,
 } from '../../../src/engine/kernels/adamw.ts';
 import { normal, rng } from '../../../src/engine/random.ts';
+import { compareStep, gradient, read, type Arrays, type Values } from './adamwHelpers.ts';
 import { AdamW, TORCH_ADAMW } from '../../../src/train/adamw.ts';
 import { webgpu } from '../setup.ts';
 
 // Runs in real Chromium WebGPU (SwiftShader on CI): tensors stay small except where noted.
 //
-// Tolerance. The fused program and the reference do the same f32 operations, in the same order, on
-// the same f32-rounded scalars. What may differ: WGSL lets the compiler contract a·b + c into an fma,
-// and only requires sqrt and division to within 2.5 ULP, so one step can differ by a few ULPs of the
-// largest term it adds up (|p·decay| and |update| for p'; β1|m| and (1−β1)|g| for m'; v' itself).
-// RTOL = 1e-6 ≈ 16 f32 ULPs (2^-24 ≈ 6e-8) of that scale; every step is compared from the same inputs,
-// so errors do not compound. lr = 0 is held to bit-exactness (p·1 − 0·x is exact).
-const RTOL = 1e-6;
-
 let backend: WebGPUBackend;
 
 beforeAll(async () => {
@@ -33,36 +25,6 @@ beforeAll(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** p, m, v read back to the CPU. */
-type Values = { p: Float32Array; m: Float32Array; v: Float32Array };
-type Arrays = Values & { g: Float32Array };
-
-async function read(t: AdamWTensors): Promise<Values> {
-  const [p, m, v] = await Promise.all([t.p.data(), t.m.data(), t.v.data()]);
-  return { p: p as Float32Array, m: m as Float32Array, v: v as Float32Array };
-}
-
-/** Throws unless |fused − ref| ≤ RTOL · scale for every element of p', m', v' (see the tolerance note). */
-function compareStep(x: Arrays, s: AdamWScalars, fused: Values, ref: Values, label: string): void {
-  const check = (name: string, i: number, a: number, b: number, scale: number) => {
-    const err = Math.abs(a - b);
-    if (err > RTOL * scale || Number.isNaN(a) !== Number.isNaN(b)) {
-      throw new Error(`${label}: ${name}[${i}] fused ${a}, reference ${b}, scale ${scale}`);
-    }
-  };
-  for (let i = 0; i < x.p.length; i++) {
-    const decayed = x.p[i] * Math.fround(s.decay);
-    check('p', i, fused.p[i], ref.p[i], Math.abs(decayed) + Math.abs(decayed - ref.p[i]));
-    check('m', i, fused.m[i], ref.m[i], s.beta1 * Math.abs(x.m[i]) + s.oneMinusBeta1 * Math.abs(x.g[i]));
-    check('v', i, fused.v[i], ref.v[i], ref.v[i]);
-  }
-}
-
-/** Normal values with every 5th entry 0, so zero gradients (v' = 0, denom = ε) are covered too. */
-function gradient(n: number, std: number, random: () => number): Float32Array {
-  return normal(n, std, random).map((x, i) => (i % 5 === 3 ? 0 : x));
-}
 
 describe('fused update vs the plain-op reference, step by step', () => {
   // Ranks 1–4. Sizes that are multiples of 4 run the vec4 pipeline ([4], [128], [132], [2,3,5,8]),
@@ -184,29 +146,6 @@ describe('AdamW.apply on webgpu', () => {
       }
       tf.dispose([...g.values()]);
     }
-    opt.dispose();
-    params.forEach((p) => p.dispose());
-  });
-
-  test('3 dispatches per parameter, no uploads, no tensor or byte growth over steps', async () => {
-    const { params, grads, opt } = setup();
-    const g = grads(1);
-    await Promise.all([...g.values()].map((t) => t.data())); // gradients live on the GPU already
-    opt.apply(g, 1e-3, lrScale); // creates the moments
-    const tensors = tf.memory().numTensors;
-    const bytes = tf.memory().numBytes;
-    const run = vi.spyOn(backend, 'runWebGPUProgram');
-    const write = vi.spyOn(backend, 'write');
-    for (let k = 2; k <= 5; k++) {
-      opt.apply(g, 1e-3, lrScale);
-      expect(run).toHaveBeenCalledTimes(3 * params.size * (k - 1));
-      expect(tf.memory().numTensors).toBe(tensors);
-      expect(tf.memory().numBytes).toBe(bytes);
-    }
-    // backend.write also allocates outputs (values == null); CPU data would be an upload.
-    expect(write.mock.calls.filter(([values]) => values != null)).toHaveLength(0);
-    await params.get('w')!.data(); // the queue ran without a validation error
-    tf.dispose([...g.values()]);
     opt.dispose();
     params.forEach((p) => p.dispose());
   });
