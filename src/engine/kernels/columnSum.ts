@@ -1,10 +1,11 @@
 /**
  * Σ over rows of a [rows, cols] buffer, barrier-free (see program.ts) and deterministic: rows are summed in
- * chunks of ROW_CHUNK, in order, then the chunk sums the same way, until one row is left. One dispatch up to
- * ROW_CHUNK rows (a small model's B·T); two for BERT-base at 32×512 tokens (32 chunks × 768 columns in the
- * first pass: enough invocations to fill a GPU, where one invocation per column would walk 16k rows alone).
- * Used for bias, β and γ gradients and by sumToLastAxis. Variants (select.ts): op 'columnSum', keyed by the
- * first pass's shape; 'flat' is one invocation per (chunk, column), 'workgroup' tiles of columns × row-lanes.
+ * chunks, in order, then the chunk sums the same way, until one row is left. Used for bias, β and γ
+ * gradients and by sumToLastAxis. Variants (select.ts): op 'columnSum', keyed by the first pass's shape;
+ * 'flat' is one invocation per (chunk, column), 'workgroup' tiles of columns × row-lanes. Their chunks differ
+ * (ROW_CHUNK): 'flat' is the software adapter's shape, where every dispatch costs more than cores left idle, so
+ * it takes one pass up to 2048 rows (B·T of a batch of 16 × 128); 'workgroup' is a real GPU's, which wants
+ * many workgroups, so 512 (BERT-base at 32×512 tokens: 32 chunks × 12 column tiles in the first pass).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -12,7 +13,8 @@ import { columnSumSpec, columnSumWgSpec } from './columnSum.program.ts';
 import { ints, registerWebGpuKernel, run, runKernel, useFused } from './program.ts';
 import { reductionVariant, type ReductionVariant } from './select.ts';
 
-export const ROW_CHUNK = 512;
+/** Rows one invocation (flat) or one tile (workgroup) sums in a first pass. */
+export const ROW_CHUNK: Record<ReductionVariant, number> = { flat: 2048, workgroup: 512 };
 
 const KERNEL = 'StudioColumnSum';
 
@@ -30,11 +32,12 @@ export function columnSum(
   variant: ReductionVariant = reductionVariant('columnSum', columnSumKey(rows, cols)),
 ): tf.TensorInfo {
   const spec = variant === 'flat' ? columnSumSpec : columnSumWgSpec;
+  const chunk = ROW_CHUNK[variant];
   let cur = x;
   let n = rows;
   for (;;) {
-    const chunks = Math.ceil(n / ROW_CHUNK);
-    const next = run(backend, spec(chunks, cols), [cur], ints(n, cols, ROW_CHUNK), chunks === 1 ? [cols] : [chunks, cols]);
+    const chunks = Math.ceil(n / chunk);
+    const next = run(backend, spec(chunks, cols), [cur], ints(n, cols, chunk), chunks === 1 ? [cols] : [chunks, cols]);
     if (cur !== x) backend.disposeData(cur.dataId);
     if (chunks === 1) return next;
     cur = next;

@@ -9,10 +9,15 @@
  *   mean_r = Σ_h x / H,  rstd_r = 1 / sqrt(Σ_h (x − mean)² / H + eps),  x̂ = (x − mean)·rstd
  *   y = x̂·γ + β
  *   g = dy·γ,  dx = rstd·(g − mean_h(g) − x̂·mean_h(g·x̂)),  dγ = Σ_r dy·x̂,  dβ = Σ_r dy
+ *
+ * Mixed precision saves x for the backward pass as packed f16 (half.ts; the statistics stay f32, computed
+ * from the f32 x): the f32 residual sum a post-LN layer norms is then freed with the layer's scope.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { columnSum, ROW_CHUNK } from './columnSum.ts';
+import { packHalf, unpackHalf } from './half.ts';
+import { mixedPrecision } from './precision.ts';
 import { useFused, floats, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
 import {
   layerNormStatsSpec,
@@ -55,8 +60,8 @@ function backwardKernel({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; ba
   const sums = run(backend, flat ? layerNormGradRowsSpec(rows) : layerNormGradRowsWgSpec(rows, cols), [dy, x, stats, gamma], ints(rows, cols), [rows, 2]);
   const dx = run(backend, layerNormGradXSpec(rows * cols), [dy, x, stats, gamma, sums], ints(rows * cols, cols), x.shape);
   backend.disposeData(sums.dataId);
-  const chunks = Math.ceil(rows / ROW_CHUNK);
-  const gammaParts = run(backend, (flat ? layerNormGradGammaSpec : layerNormGradGammaWgSpec)(chunks, cols), [dy, x, stats], ints(rows, cols, ROW_CHUNK), chunks === 1 ? [cols] : [chunks, cols]);
+  const chunks = Math.ceil(rows / ROW_CHUNK[variant]);
+  const gammaParts = run(backend, (flat ? layerNormGradGammaSpec : layerNormGradGammaWgSpec)(chunks, cols), [dy, x, stats], ints(rows, cols, ROW_CHUNK[variant]), chunks === 1 ? [cols] : [chunks, cols]);
   const dGamma = chunks === 1 ? gammaParts : columnSum(backend, gammaParts, chunks, cols, variant);
   if (chunks > 1) backend.disposeData(gammaParts.dataId);
   const dBeta = columnSum(backend, dy, rows, cols); // a bias-like gradient: the columnSum choice
@@ -68,12 +73,14 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor, beta: tf.Tensor, eps
   if (!useFused()) return layerNormReference(x, gamma, beta, eps);
   registerWebGpuKernel(FORWARD, forwardKernel);
   registerWebGpuKernel(BACKWARD, backwardKernel);
+  const half = mixedPrecision();
   const op = tf.customGrad((xIn, gammaIn, betaIn, save) => {
     const [y, stats] = runKernel(FORWARD, { x: xIn as tf.Tensor, gamma: gammaIn as tf.Tensor, beta: betaIn as tf.Tensor }, { eps });
-    (save as tf.GradSaveFunc)([xIn as tf.Tensor, gammaIn as tf.Tensor, stats]);
+    (save as tf.GradSaveFunc)([half ? packHalf(xIn as tf.Tensor) : (xIn as tf.Tensor), gammaIn as tf.Tensor, stats]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runKernel(BACKWARD, { dy, x: saved[0], gamma: saved[1], stats: saved[2] }),
+      gradFunc: (dy: tf.Tensor, [xs, gamma, st]: tf.Tensor[]) =>
+        tf.tidy(() => runKernel(BACKWARD, { dy, x: half ? unpackHalf(xs, x.shape) : xs, gamma, stats: st })),
     };
   });
   return op(x, gamma, beta) as tf.Tensor2D;

@@ -7,13 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { ROW_CHUNK, columnSumKey, sumToLastAxis } from '../../../src/engine/kernels/columnSum.ts';
 import { embeddingGradKey, embeddingLookup } from '../../../src/engine/kernels/embedding.ts';
 import { layerNorm, layerNormKey, layerNormReference } from '../../../src/engine/kernels/layerNorm.ts';
 import { setChoice, setKernelMode, type ReductionVariant } from '../../../src/engine/kernels/select.ts';
 import { maskedSoftmax, maskedSoftmaxReference, softmaxKey } from '../../../src/engine/kernels/softmax.ts';
 import { sumOfSquares, sumSquaresKey } from '../../../src/engine/kernels/sumSquares.ts';
+import { GROUP } from '../../../src/engine/kernels/sumSquares.program.ts';
 import { rng } from '../../../src/engine/random.ts';
 import { webgpu } from '../setup.ts';
 import { compare, random, relError } from './helpers.ts';
@@ -91,7 +92,8 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
   test.each([
     [67, 45], // H not a multiple of 4 (16 lanes a row)
     [33, 301], // 64 lanes, 4 or 5 features each
-    [2 * ROW_CHUNK + 77, 7], // dγ and dβ in three row chunks, then a second pass
+    [2 * ROW_CHUNK.workgroup + 77, 7], // dγ and dβ in three row chunks in the workgroup variant, then a second pass
+    [2 * ROW_CHUNK.flat + 77, 7], // the same in the flat variant
     [70000, 9], // > 65535 row workgroups of 4 lanes: a 2-D dispatch; dγ over 137 chunks
   ])('layerNorm %i × %i: values, dx, dγ, dβ', async (rows, cols) => {
     setKernelMode(variant);
@@ -149,25 +151,32 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     tf.dispose([scores, mask, bias, y]);
   });
 
-  test('sumToLastAxis: 1, 3 and more than ROW_CHUNK row chunks, several column tiles', async () => {
+  test('sumToLastAxis: 1, 3 and more than ROW_CHUNK row chunks (three passes), several column tiles', async () => {
     setKernelMode(variant);
-    const shapes = [[37, 1, 19], [3 * ROW_CHUNK - 5, 7], [700, 130], [ROW_CHUNK * (ROW_CHUNK + 2), 2]];
+    const chunk = ROW_CHUNK[variant];
+    const shapes = [[37, 1, 19], [3 * chunk - 5, 7], [700, 130], [chunk * (chunk + 2), 1]];
     for (const shape of shapes) {
       const x = random(shape, 20);
       const [ours, keys] = programsOf(() => sumToLastAxis(x));
       expectVariant(keys, variant, ['studio_colsum']);
-      const plain = tf.sum(tf.reshape(x, [-1, shape.at(-1)!]), 0);
+      // One column: a plain full sum (TF.js's axis-0 sum transposes first, in tiles past the dispatch limit).
+      const plain = shape.at(-1) === 1 ? tf.reshape(tf.sum(x), [1]) : tf.sum(tf.reshape(x, [-1, shape.at(-1)!]), 0);
       expect(await relError(ours, plain), String(shape)).toBeLessThan(1e-5);
       tf.dispose([x, ours, plain]);
     }
   });
 
-  test('sumOfSquares: many tensors, several folds', async () => {
+  test('sumOfSquares: many tensors (3 groups of GROUP, the last short), several folds', async () => {
     setKernelMode(variant);
-    const xs = [random([300, 257], 13), random([5], 14), random([1], 15), random([64, 3], 16), random([4097], 17)];
+    const sizes = [[300, 257], [5], [1], [64, 3], [4097], [2], [3], [1025], [2, 2], [7], [9, 9], [257], [1], [33], [4], [12]];
+    const xs = sizes.map((shape, i) => random(shape, 13 + i));
+    const squares = vi.spyOn(tf.backend() as WebGPUBackend, 'runWebGPUProgram');
     const [ours, keys] = programsOf(() => sumOfSquares(xs));
-    expectVariant(keys, variant, ['studio_fold_sum']);
-    const plain = tf.addN(xs.map((x) => tf.sum(tf.square(x))));
+    expect(squares.mock.calls.filter(([program]) => program.shaderKey.startsWith('studio_fold_squares'))).toHaveLength(Math.ceil(sizes.length / GROUP));
+    squares.mockRestore();
+    expectVariant(keys, variant, ['studio_fold_squares', 'studio_fold_sum']);
+    // Not tf.addN: past 8 inputs its WebGPU pipeline is invalid and the sum reads garbage (sumSquares.ts).
+    const plain = xs.map((x) => tf.sum(tf.square(x))).reduce((a, b) => tf.add(a, b));
     expect(await relError(ours, plain)).toBeLessThan(1e-5);
     expect(ours.shape).toEqual([]);
     expect(await sumOfSquares([]).data()).toEqual(new Float32Array([0]));
@@ -236,7 +245,7 @@ describe('the ops ask for their choice under the documented keys', () => {
     try {
       for (const [op, key] of choices) setChoice(op, key, 'workgroup');
       const keys = run();
-      for (const k of [...LN_PROGRAMS, ...SOFTMAX_PROGRAMS, 'studio_embedding_links', 'studio_embedding_grad', 'studio_fold_sum', 'studio_colsum']) {
+      for (const k of [...LN_PROGRAMS, ...SOFTMAX_PROGRAMS, 'studio_embedding_links', 'studio_embedding_grad', 'studio_fold_squares', 'studio_fold_sum', 'studio_colsum']) {
         expect([...keys].some((key) => isWorkgroupOf(key, k)), k).toBe(true);
       }
       // dβ of the LayerNorm is a bias gradient: the columnSum choice for 5×9, still flat.
