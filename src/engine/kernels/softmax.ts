@@ -10,6 +10,8 @@
  *
  * scores [B, N, T, T] (rows = query positions of each batch row and head), bias [B, T] (0 for real
  * keys, a large negative for padding), scale a number (1/√D, or 1 when Q was scaled already).
+ * Mixed precision saves y for the backward pass as packed f16 (half.ts), half the bytes of the largest
+ * tensor a layer keeps; the backward unpacks it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -23,6 +25,8 @@ import {
   softmaxGradRowsWgSpec,
 } from './softmax.program.ts';
 import { reductionVariant } from './select.ts';
+import { packHalf, unpackHalf } from './half.ts';
+import { mixedPrecision } from './precision.ts';
 
 const FORWARD = 'StudioMaskedSoftmax';
 const BACKWARD = 'StudioMaskedSoftmaxGrad';
@@ -71,10 +75,15 @@ export function maskedSoftmax(scores: tf.Tensor4D, bias: tf.Tensor2D, scale: num
   if (!useFused()) return maskedSoftmaxReference(scores, bias, scale);
   registerWebGpuKernel(FORWARD, forwardKernel);
   registerWebGpuKernel(BACKWARD, backwardKernel);
+  const half = mixedPrecision();
   const op = tf.customGrad((s, save) => {
     const [y] = runKernel(FORWARD, { scores: s as tf.Tensor, bias }, { scale });
-    (save as tf.GradSaveFunc)([y]);
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runKernel(BACKWARD, { dy, y: saved[0] }, { scale })[0] };
+    (save as tf.GradSaveFunc)([half ? packHalf(y) : y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+        tf.tidy(() => runKernel(BACKWARD, { dy, y: half ? unpackHalf(saved, y.shape) : saved }, { scale })[0]),
+    };
   });
   return op(scores) as tf.Tensor4D;
 }

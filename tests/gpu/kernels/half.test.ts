@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { gelu, geluReference } from '../../../src/engine/kernels/gelu.ts';
+import { layerNorm } from '../../../src/engine/kernels/layerNorm.ts';
+import { maskedSoftmax } from '../../../src/engine/kernels/softmax.ts';
 import { halfBits, halfValue, packHalf, packHalfArray, packHalfShared, roundHalf, roundHalfArray, unpackHalf, unpackHalfArray } from '../../../src/engine/kernels/half.ts';
 import { linearHalfOp } from '../../../src/engine/kernels/linearHalf.ts';
 import { setMixedPrecision } from '../../../src/engine/kernels/precision.ts';
@@ -142,5 +144,62 @@ describe('mixed-precision ops match plain ops on f16-rounded inputs', () => {
     setMixedPrecision(false);
     expect(saved(geluReference)).toBeGreaterThanOrEqual(3);
     x.dispose();
+  });
+
+  /** Bytes the tape keeps for the backward pass of f(x), per byte of a float32 x. */
+  function savedPerInputByte(f: (t: tf.Tensor) => tf.Tensor, x: tf.Tensor): number {
+    let during = 0;
+    const before = tf.memory().numBytes;
+    tf.grads((a) => {
+      const y = tf.tidy(() => f(a));
+      during = tf.memory().numBytes - before - y.size * 4;
+      return tf.sum(y);
+    })([x]).forEach((t) => t.dispose());
+    return during / (x.size * 4);
+  }
+
+  /** Value and gradient of f at x against dy, in float32 and in mixed precision. */
+  async function bothPrecisions(f: (t: tf.Tensor) => tf.Tensor, x: tf.Tensor, dy: tf.Tensor) {
+    const run = async (mixed: boolean) => {
+      setMixedPrecision(mixed);
+      const y = f(x);
+      const [dx] = tf.grads((a) => tf.sum(tf.mul(f(a), dy)))([x]);
+      return { y, dx, saved: savedPerInputByte(f, x) };
+    };
+    const full = await run(false);
+    const mixed = await run(true);
+    setMixedPrecision(false);
+    return { full, mixed };
+  }
+
+  test('LayerNorm saves its input as f16 in mixed precision: same values, gradient within f16 rounding', async () => {
+    const x = random([129, 67], 9, 3);
+    const gamma = random([67], 10);
+    const beta = random([67], 11);
+    const dy = random([129, 67], 12);
+    const { full, mixed } = await bothPrecisions((a) => layerNorm(a as tf.Tensor2D, gamma, beta, 1e-12), x, dy);
+    expect(await mixed.y.data()).toEqual(await full.y.data()); // the forward reads the float32 x
+    const err = await relError(mixed.dx, full.dx);
+    expect(err).toBeGreaterThan(1e-6); // the backward read the f16 copy
+    expect(err).toBeLessThan(3e-3);
+    // x (4 bytes an element), the row statistics (2 floats a row) and a clone of γ in float32; x at 2 bytes in mixed.
+    const stats = ((2 * 129 + 67) * 4) / (x.size * 4);
+    expect(full.saved).toBeCloseTo(1 + stats, 6);
+    expect(mixed.saved).toBeCloseTo((Math.ceil(x.size / 2) * 4) / (x.size * 4) + stats, 6); // f16 pairs in int32 words
+    tf.dispose([x, gamma, beta, dy, full.y, full.dx, mixed.y, mixed.dx]);
+  });
+
+  test('the masked softmax saves its output as f16 in mixed precision: same values, gradient within f16 rounding', async () => {
+    const scores = random([2, 3, 5, 33], 13, 2);
+    const bias = tf.tensor2d(Array.from({ length: 2 * 33 }, (_, i) => (i % 7 === 6 ? -1e9 : 0)), [2, 33]);
+    const dy = random([2, 3, 5, 33], 14);
+    const { full, mixed } = await bothPrecisions((a) => maskedSoftmax(a as tf.Tensor4D, bias, 0.125), scores, dy);
+    expect(await mixed.y.data()).toEqual(await full.y.data());
+    const err = await relError(mixed.dx, full.dx);
+    expect(err).toBeGreaterThan(1e-6);
+    expect(err).toBeLessThan(3e-3);
+    expect(full.saved).toBe(1);
+    expect(mixed.saved).toBeCloseTo(0.5, 6);
+    tf.dispose([scores, bias, dy, full.y, full.dx, mixed.y, mixed.dx]);
   });
 });
