@@ -181,13 +181,18 @@ async function main() {
   }
   for (const { gpu, cpuError } of rows) if (cpuError) console.log(`cpu backend on ${gpu.shape.name} failed: ${cpuError}`);
   if (rows.some((r) => r.memory)) {
-    console.log('\n| shape | precision | weights | gradients | AdamW state | activation peak | activations mixed/f32 |');
-    console.log('|---|---|---|---|---|---|---|');
+    // activation peak = step peak − weights − gradients − AdamW state; forward peak = live bytes above the
+    // step's start during the forward pass, when no gradient exists yet (src/bench/activationBytes.ts).
+    console.log('\n| shape | precision | weights | gradients | AdamW state | activation peak | mixed/f32 | forward peak | mixed/f32 |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const { gpu, memory } of rows) {
       if (!memory) continue;
       for (const m of [memory.f32, memory.mixed]) {
-        const ratio = m.mixedPrecision ? `${((100 * m.activationPeak) / memory.f32.activationPeak).toFixed(0)}%` : '';
-        console.log(`| ${gpu.shape.name} | ${m.mixedPrecision ? 'mixed' : 'float32'} | ${mb(m.weights)} | ${mb(m.gradients)} | ${mb(m.optimizerState)} | ${mb(m.activationPeak)} | ${ratio} |`);
+        const pct = (a: number, b: number) => (m.mixedPrecision ? `${((100 * a) / b).toFixed(0)}%` : '');
+        console.log(
+          `| ${gpu.shape.name} | ${m.mixedPrecision ? 'mixed' : 'float32'} | ${mb(m.weights)} | ${mb(m.gradients)} | ${mb(m.optimizerState)} | ` +
+            `${mb(m.activationPeak)} | ${pct(m.activationPeak, memory.f32.activationPeak)} | ${mb(m.forwardPeak)} | ${pct(m.forwardPeak, memory.f32.forwardPeak)} |`,
+        );
       }
     }
   }

@@ -9,6 +9,11 @@
  * times), so it overstates what the GPU holds. `activationPeak` is what the WebGPU backend's buffer manager
  * has handed out (every live GPU buffer once, including our kernels' internal scratch buffers), sampled after
  * every kernel; `profileActivationPeak` is tf.profile's figure, for reference. WebGPU only.
+ *
+ * `activationPeak` subtracts every gradient's bytes, as the issue that asked for it defines it, but gradients
+ * exist only from the backward pass on: where the peak is reached in the forward pass (the usual place: every
+ * saved tensor is alive and no gradient yet), that undercounts. `forwardPeak` is the exact figure for the
+ * forward pass: live bytes above the step's start, nothing subtracted, up to the end of the forward pass.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mixedPrecision, setMixedPrecision } from '../engine/kernels/precision';
@@ -28,6 +33,8 @@ export interface StepMemory {
   optimizerState: number;
   /** Peak live buffer bytes during the step minus weights, gradients, optimizer state and the batch. */
   activationPeak: number;
+  /** Peak live buffer bytes above the step's start during the forward pass (no gradient exists yet). */
+  forwardPeak: number;
   /** The same from tf.profile's peakBytes (per-tensor counting, see above). */
   profileActivationPeak: number;
   /** The kernel at which the buffer peak was reached, and its position in the step (0 = first kernel, 1 = last). */
@@ -36,6 +43,7 @@ export interface StepMemory {
 
 interface EngineInternals {
   runKernelFunc: (...args: unknown[]) => unknown;
+  gradients: (f: () => tf.Tensor, ...rest: unknown[]) => unknown;
 }
 
 /** Bytes of GPU buffers in use (not the pool's free ones), each buffer once. */
@@ -43,11 +51,17 @@ function liveBufferBytes(): number {
   return (tf.backend() as unknown as { bufferManager: { numBytesUsed: number } }).bufferManager.numBytesUsed;
 }
 
-/** Samples liveBufferBytes after every kernel (and custom op) while `f` runs. */
-async function tracePeak<T>(f: () => Promise<T>, onKernel?: (kernel: string, bytes: number) => void): Promise<{ result: T; peak: number; kernel: string; index: number; count: number }> {
+/**
+ * Samples liveBufferBytes after every kernel (and custom op) while `f` runs; `forwardPeak` is the largest
+ * sample taken before the first gradient computation's forward function returned (engine.gradients).
+ */
+async function tracePeak<T>(f: () => Promise<T>, onKernel?: (kernel: string, bytes: number) => void): Promise<{ result: T; peak: number; forwardPeak: number; kernel: string; index: number; count: number }> {
   const engine = tf.engine() as unknown as EngineInternals;
   const original = engine.runKernelFunc;
+  const gradients = engine.gradients;
   let peak = 0;
+  let forwardPeak = 0;
+  let inForward = true;
   let kernel = '';
   let index = 0;
   let count = 0;
@@ -56,6 +70,7 @@ async function tracePeak<T>(f: () => Promise<T>, onKernel?: (kernel: string, byt
     const bytes = liveBufferBytes();
     count++;
     onKernel?.((args[0] as { kernelName?: string }).kernelName ?? 'customGrad', bytes);
+    if (inForward) forwardPeak = Math.max(forwardPeak, bytes);
     if (bytes > peak) {
       peak = bytes;
       kernel = (args[0] as { kernelName?: string }).kernelName ?? 'customGrad';
@@ -63,11 +78,20 @@ async function tracePeak<T>(f: () => Promise<T>, onKernel?: (kernel: string, byt
     }
     return out;
   };
+  engine.gradients = function (this: unknown, fn: () => tf.Tensor, ...rest: unknown[]) {
+    const forward = () => {
+      const y = fn();
+      inForward = false;
+      return y;
+    };
+    return gradients.call(this, forward, ...rest);
+  };
   try {
     const result = await f();
-    return { result, peak, kernel, index, count };
+    return { result, peak, forwardPeak, kernel, index, count };
   } finally {
     engine.runKernelFunc = original;
+    engine.gradients = gradients;
   }
 }
 
@@ -109,6 +133,7 @@ export async function measureStepMemory(shape: BenchShape, mixed: boolean, onKer
       gradients,
       optimizerState,
       activationPeak: traced.peak - baseBuffers - gradients,
+      forwardPeak: traced.forwardPeak - baseBuffers,
       profileActivationPeak: profilePeak - baseTensors - gradients,
       peakAt: { kernel: traced.kernel, position: traced.index / Math.max(1, traced.count) },
     };

@@ -49,20 +49,24 @@ function embeddings(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, d
   const n = embeddingNames(cfg);
   const flatIds = tf.reshape(inputs.inputIds, [B * T]);
   const table = (name: string) => param(params, name) as tf.Tensor2D;
-  let x = embeddingLookup(table(n.word), flatIds as tf.Tensor1D); // [B*T, E]
-  // Positions: RoBERTa counts real tokens from padding_idx+1; the others use 0..T-1 in every row.
-  const pos = usesRobertaPositions(cfg)
-    ? tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T])
-    : tf.tile(tf.range(0, T, 1, 'int32'), [B]);
-  x = tf.add(x, embeddingLookup(table(n.position), pos as tf.Tensor1D));
-  if (cfg.typeVocabSize > 0) {
-    const types = inputs.tokenTypeIds ? tf.reshape(inputs.tokenTypeIds, [B * T]) : tf.zeros([B * T], 'int32');
-    x = tf.add(x, embeddingLookup(table(n.tokenType), types as tf.Tensor1D));
-  }
-  x = layerNorm(x, params, n.norm, cfg.layerNormEps);
-  x = drop.apply(x, cfg.hiddenDropout);
-  if (n.project) x = linear(x, params, n.project);
-  return x;
+  // One scope: the lookups and their sums go once normed (the tape keeps what the gradient needs).
+  return tf.tidy(() => {
+    let x = embeddingLookup(table(n.word), flatIds as tf.Tensor1D); // [B*T, E]
+    // Positions: RoBERTa counts real tokens from padding_idx+1; the others use 0..T-1 in every row.
+    const pos = usesRobertaPositions(cfg)
+      ? tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T])
+      : tf.tile(tf.range(0, T, 1, 'int32'), [B]);
+    // residualAdd, not tf.add: TF.js's Add keeps both [B*T, E] inputs for its gradient, which needs neither.
+    x = residualAdd(x, embeddingLookup(table(n.position), pos as tf.Tensor1D));
+    if (cfg.typeVocabSize > 0) {
+      const types = inputs.tokenTypeIds ? tf.reshape(inputs.tokenTypeIds, [B * T]) : tf.zeros([B * T], 'int32');
+      x = residualAdd(x, embeddingLookup(table(n.tokenType), types as tf.Tensor1D));
+    }
+    x = layerNorm(x, params, n.norm, cfg.layerNormEps);
+    x = drop.apply(x, cfg.hiddenDropout);
+    if (n.project) x = linear(x, params, n.project);
+    return x;
+  });
 }
 
 /** Splits [B*T, H] into heads: [B*N, T, D]. */
@@ -120,13 +124,20 @@ function attention(
   maskBias: tf.Tensor2D,
   shape: { B: number; T: number },
   drop: DropoutContext,
-): { out: tf.Tensor2D; probs: tf.Tensor4D } {
+  keepProbs: boolean,
+): { out: tf.Tensor2D; probs?: tf.Tensor4D } {
   const { B, T } = shape;
   const N = cfg.numHeads;
   const names = layerNames(cfg, i);
-  const { merged, probs } = foldedAttention(B, T, N, cfg.hiddenSize / N)
-    ? headsFolded(cfg, params, names, x, maskBias, B, drop)
-    : headsPlain(cfg, params, names, x, maskBias, B, T, drop);
+  // Its own scope: Q/K/V, scores, probabilities and context go as soon as the merged context exists (what the
+  // gradient needs is kept by the tape), not at the end of the layer, so they never coexist with the FFN's.
+  const kept = tf.tidy(() => {
+    const heads = foldedAttention(B, T, N, cfg.hiddenSize / N)
+      ? headsFolded(cfg, params, names, x, maskBias, B, drop)
+      : headsPlain(cfg, params, names, x, maskBias, B, T, drop);
+    return (keepProbs ? [heads.merged, heads.probs] : [heads.merged]) as tf.Tensor[];
+  });
+  const [merged, probs] = kept as [tf.Tensor2D, tf.Tensor4D?];
   const projected = drop.apply(linear(merged, params, names.attnOut), cfg.hiddenDropout);
   return { out: layerNorm(residualAdd(projected, x), params, names.attnNorm, cfg.layerNormEps), probs };
 }
@@ -154,11 +165,14 @@ export function encode(cfg: EncoderConfig, params: Params, inputs: EncoderInputs
     // rest (f32 values of which mixed precision keeps f16 copies, probabilities not saved) goes now, not at
     // the end of the forward pass.
     const [next, probs] = tf.tidy(() => {
-      const { out, probs } = attention(cfg, params, i, input, maskBias, { B, T }, opts.dropout);
+      const { out, probs } = attention(cfg, params, i, input, maskBias, { B, T }, opts.dropout, opts.outputAttentions === true);
       const y = feedForward(cfg, params, i, out, opts.dropout);
-      return opts.outputAttentions ? [y, probs] : [y];
+      return probs ? [y, probs] : [y];
     }) as [tf.Tensor2D, tf.Tensor4D?];
     if (probs) attentions.push(probs);
+    // What the layer's gradient needs of its input is saved (an f32 clone, or in mixed precision an f16 copy):
+    // the input itself can go now instead of at the end of the forward pass (hidden states hold their own view).
+    input.dispose();
     x = next;
     if (opts.outputHiddenStates) hiddenStates.push(tf.reshape(x, [B, T, H]));
   }

@@ -3,6 +3,7 @@
  * a forward pass, the head's loss, and gradients with HF's padding_idx rule.
  */
 import * as tf from '@tensorflow/tfjs';
+import { zeroRowInPlace } from './kernels/zeroRow';
 import { architectureName, type EncoderConfig, type HeadKind, type HfConfig, type ProblemType } from './config';
 import { encode, type EncoderInputs } from './encoder';
 import { releaseDuringBackward } from './backwardRelease';
@@ -50,8 +51,8 @@ export class BertFamilyModel {
   /** HF name → variable. Map order = HF `named_parameters()` order. */
   readonly params = new Map<string, tf.Variable>();
   readonly specs: ParamSpec[];
-  /** Per-tensor [V, 1] masks that zero the padding_idx row's gradient (nn.Embedding(padding_idx)). */
-  private readonly paddingMasks = new Map<string, tf.Tensor2D>();
+  /** Per-tensor padding_idx row and a [V, 1] mask that zeroes its gradient (nn.Embedding(padding_idx)). */
+  private readonly paddingMasks = new Map<string, { row: number; mask: tf.Tensor2D }>();
   private readonly uid = nextModelId++;
   /** Dropout overrides (0 for parity); default from the config. */
   readonly dropoutRates: { hidden: number; attention: number; classifier: number; qa: number };
@@ -78,7 +79,7 @@ export class BertFamilyModel {
       if (spec.paddingIdx !== undefined && spec.paddingIdx >= 0 && spec.paddingIdx < spec.shape[0]) {
         const rows = new Float32Array(spec.shape[0]).fill(1);
         rows[spec.paddingIdx] = 0;
-        this.paddingMasks.set(spec.name, tf.keep(tf.tensor2d(rows, [spec.shape[0], 1])));
+        this.paddingMasks.set(spec.name, { row: spec.paddingIdx, mask: tf.keep(tf.tensor2d(rows, [spec.shape[0], 1])) });
       }
     }
     const cfg = encoderConfig;
@@ -186,9 +187,10 @@ export class BertFamilyModel {
       if (!g) {
         g = tf.zerosLike(all.get(name)!); // unused by this head's forward (cannot happen for HF layouts)
       }
-      const mask = this.paddingMasks.get(name);
-      if (mask) {
-        const masked = tf.mul(g, mask);
+      const padding = this.paddingMasks.get(name);
+      // The padding row gets no gradient (nn.Embedding(padding_idx)): zeroed in place, else by a mask product.
+      if (padding && !zeroRowInPlace(g as tf.Tensor2D, padding.row)) {
+        const masked = tf.mul(g, padding.mask);
         g.dispose();
         g = masked;
       }
@@ -212,7 +214,7 @@ export class BertFamilyModel {
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.lora?.dispose();
-    for (const m of this.paddingMasks.values()) m.dispose();
+    for (const p of this.paddingMasks.values()) p.mask.dispose();
     this.params.clear();
     this.paddingMasks.clear();
   }
