@@ -20,7 +20,7 @@ export async function parseFiles(
   opts: { task?: Task | 'auto'; columns?: Partial<ColumnMapping>; split?: SplitRequest },
   onProgress?: OnProgress,
 ): Promise<DataSummary> {
-  const ev = await worker().request<Extract<DataEvent, { type: 'parsed' }>>({ type: 'parse', files, ...opts }, progressOf(onProgress)).done;
+  const ev = await worker().request<Extract<DataEvent, { type: 'parsed' }>>({ type: 'parse', files, ...opts }, { progress: progressOf(onProgress) }).done;
   return ev.summary;
 }
 
@@ -30,12 +30,12 @@ export async function loadTokenizer(files: File[], label: string): Promise<Token
 }
 
 export async function tokenStats(maxLength: number | undefined, onProgress?: OnProgress): Promise<TokenStats> {
-  const ev = await worker().request<Extract<DataEvent, { type: 'tokenStats' }>>({ type: 'tokenStats', maxLength }, progressOf(onProgress)).done;
+  const ev = await worker().request<Extract<DataEvent, { type: 'tokenStats' }>>({ type: 'tokenStats', maxLength }, { progress: progressOf(onProgress) }).done;
   return ev.stats;
 }
 
 export async function encode(split: SplitName, maxLength: number, onProgress?: OnProgress): Promise<FeatureSet> {
-  const ev = await worker().request<Extract<DataEvent, { type: 'encoded' }>>({ type: 'encode', split, maxLength }, progressOf(onProgress)).done;
+  const ev = await worker().request<Extract<DataEvent, { type: 'encoded' }>>({ type: 'encode', split, maxLength }, { progress: progressOf(onProgress) }).done;
   return ev.features;
 }
 

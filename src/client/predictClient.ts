@@ -5,7 +5,7 @@ import { WorkerRpc } from './rpc';
 
 let rpc: WorkerRpc<PredictRequest, PredictEvent> | null = null;
 function worker(): WorkerRpc<PredictRequest, PredictEvent> {
-  rpc ??= new WorkerRpc(new Worker(new URL('../predict/predict.worker.ts', import.meta.url), { type: 'module', name: 'predict' }), []);
+  rpc ??= new WorkerRpc(new Worker(new URL('../predict/predict.worker.ts', import.meta.url), { type: 'module', name: 'predict' }), { progressTypes: [] });
   return rpc;
 }
 

@@ -1,32 +1,33 @@
 /**
- * The train worker, behind the train protocol. Events go to one listener (the store); requests that
- * expect an answer (`predict`, `export`) get a promise. The worker module is looked up with a glob so the
- * page builds (and says so) while the trainer is not there yet.
+ * The train worker, behind the train protocol and client/rpc.ts. Requests that expect an answer (`predict`,
+ * `export`) get a promise that always settles (answer, error answer, worker crash, terminate, timeout); every
+ * other event goes to one listener (the store), and a worker crash reaches it as an `internal` error. The
+ * worker module is looked up with a glob so the page builds (and says so) while the trainer is not there yet.
  */
 import { trainTransferList, type CheckpointKind, type TrainCommand, type TrainEvent } from '../protocol/train';
+import { WorkerRpc, type WorkerPort } from './rpc';
 
 const modules = import.meta.glob<{ default: new (opts?: { name?: string }) => Worker }>('../train/train.worker.ts', { query: '?worker' });
 
 type Exported = Extract<TrainEvent, { type: 'exported' }>;
-type Predicted = Extract<TrainEvent, { type: 'prediction' }>;
+
+/**
+ * An export answers between two training steps; a step of BERT-base on a slow GPU takes seconds, serialising
+ * its checkpoint a few more. Past this the worker is taken to be stuck and the request fails.
+ */
+export const EXPORT_TIMEOUT_MS = 5 * 60_000;
 
 export class TrainClient {
-  private nextRequest = 1;
-  private readonly waiting = new Map<number, (e: Exported | Predicted) => void>();
+  private readonly rpc: WorkerRpc<TrainCommand, TrainEvent, 'requestId'>;
 
-  private constructor(private readonly worker: Worker, private readonly onEvent: (e: TrainEvent) => void) {
-    worker.onmessage = (m: MessageEvent<TrainEvent>) => {
-      const e = m.data;
-      if ((e.type === 'exported' || e.type === 'prediction') && this.waiting.has(e.requestId)) {
-        this.waiting.get(e.requestId)!(e);
-        this.waiting.delete(e.requestId);
-      }
-      this.onEvent(e);
-    };
-    worker.onerror = (err) => {
-      err.preventDefault();
-      this.onEvent({ type: 'error', kind: 'internal', message: err.message || 'the train worker crashed', step: 0, checkpointStep: null });
-    };
+  constructor(worker: WorkerPort, onEvent: (e: TrainEvent) => void) {
+    this.rpc = new WorkerRpc(worker, {
+      idKey: 'requestId',
+      progressTypes: [],
+      onEvent,
+      onCrash: (message) =>
+        onEvent({ type: 'error', kind: 'internal', message: message || 'the train worker crashed', step: 0, checkpointStep: null }),
+    });
   }
 
   static available(): boolean {
@@ -41,20 +42,15 @@ export class TrainClient {
   }
 
   send(cmd: TrainCommand): void {
-    this.worker.postMessage(cmd, trainTransferList(cmd));
+    this.rpc.post(cmd, trainTransferList(cmd));
   }
 
   /** 'best': Hugging Face files of the best weights; 'last': the resume state of the last evaluation. */
   exportCheckpoint<K extends CheckpointKind>(kind: K): Promise<Extract<Exported, { kind: K }>> {
-    const requestId = this.nextRequest++;
-    return new Promise((resolve) => {
-      this.waiting.set(requestId, resolve as (e: Exported | Predicted) => void);
-      this.send({ type: 'export', requestId, kind });
-    });
+    return this.rpc.request<Extract<Exported, { kind: K }>>({ type: 'export', kind }, { timeoutMs: EXPORT_TIMEOUT_MS }).done;
   }
 
   terminate(): void {
-    this.worker.terminate();
-    this.waiting.clear();
+    this.rpc.terminate();
   }
 }

@@ -171,6 +171,8 @@ export type TrainEvent =
       step: number;
       /** Step of the checkpoint that was kept (best, else last good), null when none. */
       checkpointStep: number | null;
+      /** Set when this answers a request (`predict`, `export`): that request failed, the run did not. */
+      requestId?: number;
     }
   | { type: 'prediction'; requestId: number; predictions: Prediction[]; result: SplitResult | null }
   | { type: 'exported'; requestId: number; kind: 'best'; step: number | null; files: Record<string, Uint8Array> }

@@ -167,7 +167,8 @@ function saveWorkerCheckpoint(kind: CheckpointKind): Promise<void> {
   const c = client;
   const r = record;
   if (kind === 'last' && r.stepOffset > 0) return exporting ?? Promise.resolve();
-  exporting = (exporting ?? Promise.resolve()).then(async () => {
+  const previous = exporting ?? Promise.resolve();
+  exporting = previous.then(async () => {
     if (kind === 'last') {
       const ev = await c.exportCheckpoint('last');
       if (ev.resume) await saveResumeState(r.id, ev.resume).catch(() => undefined);
@@ -179,6 +180,9 @@ function saveWorkerCheckpoint(kind: CheckpointKind): Promise<void> {
     r.checkpointStep = step;
     if (record === r) set({ checkpointStep: step });
     await persist();
+  }).catch((e: unknown) => {
+    // A failed export (the worker refused, crashed or timed out) is logged; the chain stays usable for the next.
+    if (record === r) set((s) => ({ logs: [...s.logs.slice(-49), `⚠ saving the ${kind} checkpoint failed: ${(e as Error).message}`] }));
   });
   return exporting;
 }

@@ -130,17 +130,17 @@ export class TrainSession {
   }
 
   private async predict(cmd: Extract<TrainCommand, { type: 'predict' }>): Promise<void> {
-    if (!this.model || !this.task) return this.fail('invalid_config', 'predict needs a loaded model: start a run first');
+    if (!this.model || !this.task) return this.refuse(cmd.requestId, 'invalid_config', 'predict needs a loaded model: start a run first');
     try {
       const out = await evaluateSplit(this.model, this.task, this.labels, cmd.data, { batchSize: this.config!.evalBatchSize });
       this.emit({ type: 'prediction', requestId: cmd.requestId, predictions: out.predictions, result: out.result });
     } catch (e) {
-      this.fail('internal', (e as Error).message);
+      this.refuse(cmd.requestId, 'internal', (e as Error).message);
     }
   }
 
   private async export(requestId: number, kind: CheckpointKind): Promise<void> {
-    if (!this.model || !this.trainer) return this.fail('invalid_config', 'nothing to export: start a run first');
+    if (!this.model || !this.trainer) return this.refuse(requestId, 'invalid_config', 'nothing to export: start a run first');
     if (kind === 'last') {
       const resume = this.trainer.resumeState();
       this.emit({ type: 'exported', requestId, kind, step: resume?.step ?? null, resume });
@@ -149,6 +149,11 @@ export class TrainSession {
     const { step, values } = await this.trainer.exportValues();
     const files = await checkpointFiles(this.model, values, { labels: this.labels, source: this.source ?? undefined });
     this.emit({ type: 'exported', requestId, kind, step, files });
+  }
+
+  /** A request (predict, export) that cannot be answered: an error for that request; the run goes on. */
+  private refuse(requestId: number, kind: Extract<TrainEvent, { type: 'error' }>['kind'], message: string): void {
+    this.emit({ type: 'error', kind, message, step: this.trainer?.step ?? 0, checkpointStep: null, requestId });
   }
 
   private fail(kind: Extract<TrainEvent, { type: 'error' }>['kind'], message: string): void {

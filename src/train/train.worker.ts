@@ -8,7 +8,11 @@ const session = new TrainSession((event: TrainEvent) => scope.postMessage(event,
 
 scope.onmessage = (e: MessageEvent<TrainCommand>) => {
   // Not awaited: a running `start` must not block pause/stop, which arrive while it runs.
-  session.handle(e.data).catch((err: unknown) => {
-    scope.postMessage({ type: 'error', kind: 'internal', message: (err as Error).message ?? String(err), step: 0, checkpointStep: null } satisfies TrainEvent);
+  const cmd = e.data;
+  session.handle(cmd).catch((err: unknown) => {
+    // A failed request is that request's answer (its promise rejects); anything else is the run's error.
+    const requestId = 'requestId' in cmd ? cmd.requestId : undefined;
+    const message = (err as Error).message ?? String(err);
+    scope.postMessage({ type: 'error', kind: 'internal', message, step: 0, checkpointStep: null, ...(requestId === undefined ? {} : { requestId }) } satisfies TrainEvent);
   });
 };
