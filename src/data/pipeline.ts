@@ -77,143 +77,204 @@ export interface ParseResult {
 
 const SAMPLE_ROWS = 5;
 
+/** What the files read so far have fixed: task and columns (by the first usable file), training labels, multi-hot width. */
+interface Decided {
+  detection: Detection | null;
+  vectorWidth: number;
+  trainLabels: Set<string>;
+}
+
+/** One file being read: its report, its converted examples (with their lines) and its problems. */
+interface FileRead {
+  source: DataSource;
+  index: number;
+  report: FileReport;
+  examples: Example[];
+  lines: number[];
+  /** The first maxErrors problems; errorTotal counts them all. */
+  errors: RowError[];
+  errorTotal: number;
+  convert: ReturnType<typeof makeConverter> | null;
+}
+
+interface ParseContext {
+  inputs: readonly ParseInput[];
+  opts: ParseOptions;
+  maxErrors: number;
+  sampleSize: number;
+  result: ParseResult;
+  decided: Decided;
+  /** When the reader last let the worker see other messages (a Cancel). */
+  lastYield: number;
+}
+
 export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptions = {}): Promise<ParseResult> {
-  const maxErrors = opts.maxErrors ?? 1000;
-  const sampleSize = opts.sampleSize ?? 500;
   const splits = assignSplits(inputs.map((i) => ({ name: i.source.name, split: i.split })));
   const reports: FileReport[] = inputs.map((inp, k) => ({ file: inp.source.name, split: splits[k], format: null, rows: 0, valid: 0, invalid: 0, labels: {} }));
-  const result: ParseResult = {
-    task: null, columns: {}, available: [], sample: [], files: reports, errors: [], errorCount: 0, invalidRows: 0,
-    labels: [], labelCounts: {}, examples: { train: [], validation: [], test: [] },
+  const ctx: ParseContext = {
+    inputs,
+    opts,
+    maxErrors: opts.maxErrors ?? 1000,
+    sampleSize: opts.sampleSize ?? 500,
+    result: {
+      task: null, columns: {}, available: [], sample: [], files: reports, errors: [], errorCount: 0, invalidRows: 0,
+      labels: [], labelCounts: {}, examples: { train: [], validation: [], test: [] },
+    },
+    decided: { detection: null, vectorWidth: 0, trainLabels: new Set() },
+    lastYield: Date.now(),
   };
-  const order = inputs.map((_, k) => k).sort((a, b) => rank(splits[a]) - rank(splits[b]) || a - b);
   const perFile: Example[][] = inputs.map(() => []);
-  const trainLabels = new Set<string>();
-  let detection: Detection | null = null;
-  let vectorWidth = 0;
-  let lastYield = Date.now();
-
+  const order = inputs.map((_, k) => k).sort((a, b) => rank(splits[a]) - rank(splits[b]) || a - b);
   for (const k of order) {
-    const { source } = inputs[k];
-    const report = reports[k];
-    const examples: Example[] = [];
-    const lines: number[] = [];
-    const fileErrors: RowError[] = [];
-    let errorTotal = 0;
-    const addIssue = (line: number, field: string, reason: string) => {
-      errorTotal++;
-      if (fileErrors.length < maxErrors) fileErrors.push({ file: source.name, line, field, reason });
-    };
-    let convert: ReturnType<typeof makeConverter> | null = detection ? makeConverter(detection) : null;
-    const consume = (records: RawRecord[]) => {
-      for (const rec of records) {
-        report.rows++;
-        if (!rec.row) {
-          report.invalid++;
-          for (const i of rec.issues ?? []) addIssue(i.line, i.field, i.reason);
-          continue;
-        }
-        const r = convert!(rec.row, { file: source.name, line: rec.line });
-        if (r.issues) {
-          report.invalid++;
-          for (const i of r.issues) addIssue(rec.line, i.field, i.reason);
-        } else {
-          if (detection!.columns.labels_vector && !vectorWidth) vectorWidth = listField(rec.row, detection!.columns.labels_vector, [])?.length ?? 0;
-          examples.push(r.example);
-          lines.push(rec.line);
-        }
-      }
-    };
-    const decide = (buffer: RawRecord[]) => {
-      const rows = buffer.flatMap((r) => (r.row ? [r.row] : []));
-      if (!rows.length) {
-        const first = buffer.find((r) => r.issues?.length)?.issues?.[0];
-        throw new FileFormatError(first ? `no readable rows (line ${first.line}: ${first.reason})` : 'no rows');
-      }
-      detection = detectTask(columnsOf(rows), rows, opts);
-      convert = makeConverter(detection);
-      Object.assign(result, { task: detection.task, columns: detection.columns, available: columnsOf(rows), sample: rows.slice(0, SAMPLE_ROWS) });
-    };
+    const file: FileRead = { source: inputs[k].source, index: k, report: reports[k], examples: [], lines: [], errors: [], errorTotal: 0, convert: null };
+    if (!(await readFile(ctx, file)) || !ctx.decided.detection) continue;
+    perFile[k] = checkFile(ctx, file);
+  }
+  if (!ctx.decided.detection) {
+    const bad = reports.find((r) => r.error);
+    ctx.result.error = bad ? `${bad.file}: ${bad.error}` : 'no usable file';
+    return ctx.result;
+  }
+  assembleSplits(ctx, perFile);
+  return ctx.result;
+}
 
-    let buffer: RawRecord[] | null = detection ? null : [];
-    try {
-      const opened = await openRecords(source, {
-        signal: opts.signal,
-        onBytes: (loaded) => opts.onProgress?.({ file: source.name, fileIndex: k, fileCount: inputs.length, loaded, total: source.size, rows: report.rows }),
-      });
-      report.format = opened.format;
-      for await (const batch of opened.batches) {
-        throwIfAborted(opts.signal);
-        if (buffer) {
-          for (const rec of batch) buffer.push(rec);
-          if (buffer.filter((r) => r.row).length >= sampleSize) {
-            decide(buffer);
-            consume(buffer);
-            buffer = null;
-          }
-        } else consume(batch);
-        // Let the worker see a Cancel message between batches.
-        if (Date.now() - lastYield > 20) {
-          await new Promise((r) => setTimeout(r, 0));
-          lastYield = Date.now();
-        }
-      }
+/**
+ * Reads one file's records into `file`. Until a task is decided, rows are buffered: the first `sampleSize`
+ * readable rows of the first usable file decide the task and columns, and every later row and file follows.
+ * False when the file is unusable (unreadable, or no task fits it): one message for the file, its rows invalid.
+ */
+async function readFile(ctx: ParseContext, file: FileRead): Promise<boolean> {
+  const { opts } = ctx;
+  const { source, report } = file;
+  if (ctx.decided.detection) file.convert = makeConverter(ctx.decided.detection);
+  let buffer: RawRecord[] | null = ctx.decided.detection ? null : [];
+  try {
+    const opened = await openRecords(source, {
+      signal: opts.signal,
+      onBytes: (loaded) => opts.onProgress?.({ file: source.name, fileIndex: file.index, fileCount: ctx.inputs.length, loaded, total: source.size, rows: report.rows }),
+    });
+    report.format = opened.format;
+    for await (const batch of opened.batches) {
       throwIfAborted(opts.signal);
       if (buffer) {
-        decide(buffer);
-        consume(buffer);
-      }
-    } catch (e) {
-      if (e instanceof AbortError) throw e;
-      if (!(e instanceof FileFormatError || e instanceof DetectionError)) throw e;
-      // One clear message for the file; its rows count as read but none is used.
-      report.error = e.message;
-      if (buffer) report.rows += buffer.length;
-      report.invalid = report.rows;
+        for (const rec of batch) buffer.push(rec);
+        if (buffer.filter((r) => r.row).length >= ctx.sampleSize) {
+          decide(ctx, file, buffer);
+          consume(ctx, file, buffer);
+          buffer = null;
+        }
+      } else consume(ctx, file, batch);
+      await yieldNow(ctx);
+    }
+    throwIfAborted(opts.signal);
+    if (buffer) {
+      decide(ctx, file, buffer);
+      consume(ctx, file, buffer);
+    }
+    return true;
+  } catch (e) {
+    if (e instanceof AbortError) throw e;
+    if (!(e instanceof FileFormatError || e instanceof DetectionError)) throw e;
+    report.error = e.message;
+    if (buffer) report.rows += buffer.length;
+    report.invalid = report.rows;
+    return false;
+  }
+}
+
+/** Lets the worker see a Cancel message between batches (at most every 20 ms). */
+async function yieldNow(ctx: ParseContext): Promise<void> {
+  if (Date.now() - ctx.lastYield <= 20) return;
+  await new Promise((r) => setTimeout(r, 0));
+  ctx.lastYield = Date.now();
+}
+
+/** Decides task and columns from the buffered rows of the first usable file. */
+function decide(ctx: ParseContext, file: FileRead, buffer: RawRecord[]): void {
+  const rows = buffer.flatMap((r) => (r.row ? [r.row] : []));
+  if (!rows.length) {
+    const first = buffer.find((r) => r.issues?.length)?.issues?.[0];
+    throw new FileFormatError(first ? `no readable rows (line ${first.line}: ${first.reason})` : 'no rows');
+  }
+  const detection = detectTask(columnsOf(rows), rows, ctx.opts);
+  ctx.decided.detection = detection;
+  file.convert = makeConverter(detection);
+  Object.assign(ctx.result, { task: detection.task, columns: detection.columns, available: columnsOf(rows), sample: rows.slice(0, SAMPLE_ROWS) });
+}
+
+function addIssue(ctx: ParseContext, file: FileRead, line: number, field: string, reason: string): void {
+  file.errorTotal++;
+  if (file.errors.length < ctx.maxErrors) file.errors.push({ file: file.source.name, line, field, reason });
+}
+
+/** Converts records into examples, or counts them invalid with their problems. */
+function consume(ctx: ParseContext, file: FileRead, records: RawRecord[]): void {
+  const { report } = file;
+  const detection = ctx.decided.detection!;
+  for (const rec of records) {
+    report.rows++;
+    if (!rec.row) {
+      report.invalid++;
+      for (const i of rec.issues ?? []) addIssue(ctx, file, i.line, i.field, i.reason);
       continue;
     }
-    if (!detection) continue;
-    const d: Detection = detection;
-
-    // Checks that need the whole training file: the NER tag scheme, then the label set.
-    if (d.task === 'ner' && result.tagScheme === undefined && report.split === 'train') {
-      result.tagScheme = detectTagScheme(examples.map((e) => (e as { tags: string[] }).tags));
+    const r = file.convert!(rec.row, { file: file.source.name, line: rec.line });
+    if (r.issues) {
+      report.invalid++;
+      for (const i of r.issues) addIssue(ctx, file, rec.line, i.field, i.reason);
+    } else {
+      if (detection.columns.labels_vector && !ctx.decided.vectorWidth) ctx.decided.vectorWidth = listField(rec.row, detection.columns.labels_vector, [])?.length ?? 0;
+      file.examples.push(r.example);
+      file.lines.push(rec.line);
     }
-    const keep = checkAgainstTraining(d.task, examples, report.split === 'train' ? null : trainLabels, result.tagScheme, d.columns, (i, field, reason) => addIssue(lines[i], field, reason));
-    const kept = examples.filter((_, i) => keep[i]);
-    report.invalid += examples.length - kept.length;
-    report.valid = kept.length;
-    if (report.split === 'train') for (const e of kept) for (const l of labelsOf(d.task, e)) trainLabels.add(l);
-    perFile[k] = kept;
-    if (report.rows === 0) report.error = 'no rows: the file holds no data';
-    else if (report.valid === 0) report.error = `no valid rows: all ${report.rows} rows have errors`;
-
-    fileErrors.sort((a, b) => a.line - b.line);
-    result.errorCount += errorTotal;
-    result.invalidRows += report.invalid;
-    for (const err of fileErrors) if (result.errors.length < maxErrors) result.errors.push(err);
   }
+}
 
-  if (!detection) {
-    const bad = reports.find((r) => r.error);
-    result.error = bad ? `${bad.file}: ${bad.error}` : 'no usable file';
-    return result;
+/**
+ * Checks that need a whole file: the NER tag scheme (from the training file), then each example against the
+ * training labels. Returns the examples kept; the file's problems join the result's.
+ */
+function checkFile(ctx: ParseContext, file: FileRead): Example[] {
+  const { result, decided } = ctx;
+  const d = decided.detection!;
+  const { report, examples } = file;
+  if (d.task === 'ner' && result.tagScheme === undefined && report.split === 'train') {
+    result.tagScheme = detectTagScheme(examples.map((e) => (e as { tags: string[] }).tags));
   }
-  const d: Detection = detection;
-  result.labels = vocabularyFor(d, trainLabels, vectorWidth);
+  const keep = checkAgainstTraining(d.task, examples, report.split === 'train' ? null : decided.trainLabels, result.tagScheme, d.columns, (i, field, reason) => addIssue(ctx, file, file.lines[i], field, reason));
+  const kept = examples.filter((_, i) => keep[i]);
+  report.invalid += examples.length - kept.length;
+  report.valid = kept.length;
+  if (report.split === 'train') for (const e of kept) for (const l of labelsOf(d.task, e)) decided.trainLabels.add(l);
+  if (report.rows === 0) report.error = 'no rows: the file holds no data';
+  else if (report.valid === 0) report.error = `no valid rows: all ${report.rows} rows have errors`;
+
+  file.errors.sort((a, b) => a.line - b.line);
+  result.errorCount += file.errorTotal;
+  result.invalidRows += report.invalid;
+  for (const err of file.errors) if (result.errors.length < ctx.maxErrors) result.errors.push(err);
+  return kept;
+}
+
+/** The label vocabulary, then each file's examples into its split, with label distributions per file and overall. */
+function assembleSplits(ctx: ParseContext, perFile: Example[][]): void {
+  const { result, decided } = ctx;
+  const d = decided.detection!;
+  result.labels = vocabularyFor(d, decided.trainLabels, decided.vectorWidth);
   const all: Example[] = [];
-  inputs.forEach((_, k) => {
+  ctx.inputs.forEach((_, k) => {
     const ex = perFile[k];
-    reports[k].labels = labelDistribution(d.task, ex, result.labels, result.tagScheme);
+    const report = result.files[k];
+    report.labels = labelDistribution(d.task, ex, result.labels, result.tagScheme);
     // Loops, not push(...ex): spreading 100k+ items overflows the call stack.
     for (const e of ex) {
-      result.examples[reports[k].split].push(e);
+      result.examples[report.split].push(e);
       all.push(e);
     }
   });
   result.labelCounts = labelDistribution(d.task, all, result.labels, result.tagScheme);
   if (!result.examples.train.length) result.error ??= 'no training examples: every training file is empty, unusable or invalid';
-  return result;
 }
 
 function rank(s: SplitName): number {
