@@ -12,7 +12,8 @@ import { applySplit } from '../../src/data/session.ts';
 import type { SplitRequest } from '../../src/protocol/data.ts';
 import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../../src/data/types.ts';
 import type { FeatureSet } from '../../src/tokenize/features.ts';
-import { buildFeatures, type StudioTokenizer } from '../../src/tokenize/index.ts';
+import { buildFeatures } from '../../src/tasks/features.ts';
+import type { StudioTokenizer } from '../../src/tokenize/index.ts';
 
 export class DataError extends Error {}
 

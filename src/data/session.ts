@@ -73,7 +73,7 @@ export class DataSession {
   ): Promise<FeatureSet> {
     const { result, tok } = this.ready();
     const labelToId = new Map(result.labels.map((l, i) => [l, i] as const));
-    const { buildFeatures } = await tokenizeModule();
+    const { buildFeatures } = await import('../tasks/features.ts');
     return buildFeatures(tok, result.task!, result.examples[split], { ...opts, labelToId }, control);
   }
 

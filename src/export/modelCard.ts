@@ -3,21 +3,7 @@
  * with which settings, and how to load it. Pure: run record in, Markdown out.
  */
 import type { RunRecord } from '../persist/runs';
-
-const PIPELINE: Record<string, string> = {
-  classification: 'text-classification',
-  pair: 'text-classification',
-  multilabel: 'text-classification',
-  ner: 'token-classification',
-  qa: 'question-answering',
-};
-const TASK_NAME: Record<string, string> = {
-  classification: 'single-label text classification',
-  pair: 'sentence-pair classification',
-  multilabel: 'multi-label text classification',
-  ner: 'named-entity recognition (token classification)',
-  qa: 'extractive question answering',
-};
+import { taskSpec } from '../tasks/index';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
@@ -28,11 +14,11 @@ function metricsTable(title: string, m: Record<string, number> | undefined): str
 
 export function modelCard(run: RunRecord, baseModel: string | null): string {
   const c = run.config as Record<string, unknown>;
-  const autoClass = run.task === 'qa' ? 'AutoModelForQuestionAnswering' : run.task === 'ner' ? 'AutoModelForTokenClassification' : 'AutoModelForSequenceClassification';
+  const { pipelineTag, autoClass, description } = taskSpec(run.task).export;
   const lines = [
     '---',
     'library_name: transformers',
-    `pipeline_tag: ${PIPELINE[run.task]}`,
+    `pipeline_tag: ${pipelineTag}`,
     ...(baseModel ? [`base_model: ${baseModel}`] : []),
     'tags:',
     '- webgpu-training-studio',
@@ -40,7 +26,7 @@ export function modelCard(run: RunRecord, baseModel: string | null): string {
     '',
     `# ${run.name}`,
     '',
-    `Fine-tuned for **${TASK_NAME[run.task]}** in the browser with WebGPU Training Studio, from ${baseModel ? `\`${baseModel}\`` : run.modelLabel}.`,
+    `Fine-tuned for **${description}** in the browser with WebGPU Training Studio, from ${baseModel ? `\`${baseModel}\`` : run.modelLabel}.`,
     '',
     '## Data',
     '',

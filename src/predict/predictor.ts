@@ -5,10 +5,12 @@
 import type { Example, Task } from '../data/types';
 import { useWebGpu } from '../engine/backend';
 import { loadModel } from '../engine/checkpoint';
-import type { HeadKind, HfConfig, ProblemType } from '../engine/config';
+import type { HfConfig } from '../engine/config';
 import type { BertFamilyModel } from '../engine/model';
 import { localFilesSource, readJson } from '../hub/source';
-import { loadTokenizer, buildFeatures, type StudioTokenizer } from '../tokenize/index';
+import { buildFeatures } from '../tasks/features';
+import { taskOfCheckpoint, taskSpec } from '../tasks/index';
+import { loadTokenizer, type StudioTokenizer } from '../tokenize/index';
 import type { Prediction } from '../protocol/train';
 import { evaluateSplit } from '../train/evaluate';
 
@@ -19,28 +21,18 @@ export interface Loaded {
   labels: string[];
 }
 
-const HEAD: Record<Task, HeadKind> = { classification: 'seqcls', pair: 'seqcls', multilabel: 'seqcls', qa: 'qa', ner: 'tokcls' };
-
-/** The task a saved checkpoint was trained for, from its config.json. */
-export function taskOfConfig(config: HfConfig): Task {
-  const arch = config.architectures?.[0] ?? '';
-  if (arch.endsWith('ForQuestionAnswering')) return 'qa';
-  if (arch.endsWith('ForTokenClassification')) return 'ner';
-  if (config.problem_type === 'multi_label_classification') return 'multilabel';
-  return 'classification';
-}
 
 export async function loadForPrediction(files: File[], task?: Task, labels?: string[]): Promise<Loaded> {
   const source = localFilesSource(files, 'checkpoint');
   const config = await readJson<HfConfig>(source, 'config.json');
   if (!config) throw new Error('config.json not found among the dropped files');
-  const t = task ?? taskOfConfig(config);
-  const problemType: ProblemType = t === 'multilabel' ? 'multi_label_classification' : 'single_label_classification';
+  const t = task ?? taskOfCheckpoint(config);
+  const spec = taskSpec(t);
   await useWebGpu();
-  const [tokenizer, loaded] = await Promise.all([loadTokenizer(source), loadModel(source, { head: HEAD[t], labels, problemType })]);
+  const [tokenizer, loaded] = await Promise.all([loadTokenizer(source), loadModel(source, { head: spec.head, labels, problemType: spec.problemType })]);
   const ids = loaded.config.id2label ?? {};
   const names = Object.keys(ids).sort((a, b) => Number(a) - Number(b)).map((k) => ids[k]);
-  return { model: loaded.model, tokenizer, task: t, labels: t === 'qa' ? [] : names };
+  return { model: loaded.model, tokenizer, task: t, labels: spec.hasLabelVocabulary ? names : [] };
 }
 
 /** Examples carry placeholder gold labels (the first label) only so they encode; metrics are ignored. */

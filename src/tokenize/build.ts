@@ -1,13 +1,9 @@
 /**
- * Examples of any task → packed training features: what the data worker calls after parsing a file.
- * Async only so that it yields to the event loop now and then: a worker cannot see a cancel message
+ * Examples → packed training features, whatever the task: the task's spec (src/tasks) encodes one example,
+ * this loops, reports progress and packs. Async only so that it yields to the event loop now and then: a worker cannot see a cancel message
  * while a synchronous loop runs, and progress events must get out.
  */
-import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types.ts';
-import { encodeText } from './encode.ts';
 import { packFeatures, type FeatureRow, type FeatureSet } from './features.ts';
-import { alignNerLabels } from './ner.ts';
-import { encodeQaWindows } from './qa.ts';
 import type { BulkControl, StudioTokenizer } from './types.ts';
 
 export interface BuildOptions {
@@ -26,10 +22,14 @@ export interface BuildOptions {
 const YIELD_MS = 25;
 const PROGRESS_EVERY = 128;
 
-export async function buildFeatures(
+/** One example's feature rows (QA: one per window); `labelOf` maps a label name to its id or throws. */
+export type EncodeExample<E> = (ex: E, index: number, labelOf: (name: string) => number) => FeatureRow[];
+
+/** Every example through `encode`, packed to one FeatureSet; errors name the example (1-based). */
+export async function encodeExamples<E>(
   tok: StudioTokenizer,
-  task: Task,
-  examples: Example[],
+  examples: readonly E[],
+  encode: EncodeExample<E>,
   opts: BuildOptions,
   control: BulkControl = {},
 ): Promise<FeatureSet> {
@@ -51,7 +51,7 @@ export async function buildFeatures(
       }
     }
     try {
-      rows.push(...rowsOf(tok, task, examples[i], i, opts, labelOf));
+      rows.push(...encode(examples[i], i, labelOf));
     } catch (e) {
       throw new Error(`example ${i + 1}: ${(e as Error).message}`);
     }
@@ -59,41 +59,4 @@ export async function buildFeatures(
   control.onProgress?.(examples.length, examples.length);
   const longest = rows.reduce((m, r) => Math.max(m, r.inputIds.length), 0);
   return packFeatures(rows, opts.seqLen === 'longest' ? longest : opts.maxLength, tok.special.pad);
-}
-
-function rowsOf(
-  tok: StudioTokenizer,
-  task: Task,
-  ex: Example,
-  index: number,
-  opts: BuildOptions,
-  labelOf: (name: string) => number,
-): FeatureRow[] {
-  switch (task) {
-    case 'classification':
-    case 'pair': {
-      const c = ex as ClassificationExample;
-      const enc = encodeText(tok, c.text, c.textPair, { maxLength: opts.maxLength, truncation: 'longest_first' });
-      return [{ ...enc, label: labelOf(c.label) }];
-    }
-    case 'multilabel': {
-      const m = ex as MultilabelExample;
-      const enc = encodeText(tok, m.text, undefined, { maxLength: opts.maxLength, truncation: 'longest_first' });
-      const multiHot = new Array<number>(opts.labelToId?.size ?? 0).fill(0);
-      for (const l of m.labels) multiHot[labelOf(l)] = 1;
-      return [{ ...enc, multiHot }];
-    }
-    case 'qa':
-      return encodeQaWindows(tok, ex as QaExample, { maxLength: opts.maxLength, stride: opts.stride ?? 128, padding: 'none' }).map(
-        (w) => ({ ...w, exampleIndex: index }),
-      );
-    case 'ner': {
-      const a = alignNerLabels(tok, ex as NerExample, opts.labelToId ?? new Map(), {
-        maxLength: opts.maxLength,
-        labelAllSubtokens: opts.labelAllSubtokens,
-        padding: 'none',
-      });
-      return [{ ...a, tokenLabels: a.labels }];
-    }
-  }
 }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { rng, shuffled } from '../engine/random';
 import type { Labels } from '../engine/model';
 import type { Task } from '../data/types';
+import { specOf, type TaskSpec } from '../tasks/index';
 import type { FeatureSet } from '../tokenize/features';
 import type { Batch } from './step';
 
@@ -66,8 +67,8 @@ export function rowLengths(f: FeatureSet): Int32Array {
 export type LabelKind = HostLabels['kind'];
 
 /** How a task's labels are laid out in a FeatureSet (labelWidth alone is ambiguous when C = T). */
-export function labelKindOf(task: Task): LabelKind {
-  return task === 'qa' ? 'span' : task === 'ner' ? 'token' : task === 'multilabel' ? 'multi' : 'class';
+export function labelKindOf(task: Task | TaskSpec): LabelKind {
+  return specOf(task).labelKind;
 }
 
 export interface FeatureBatchOptions {

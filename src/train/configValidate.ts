@@ -1,5 +1,6 @@
 /** Checks a TrainConfig before a run and says, per field, what is wrong and what is allowed. */
 import type { Task } from '../data/types';
+import { taskSpec } from '../tasks/index';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config';
 
 export interface ValidationContext {
@@ -12,17 +13,9 @@ export interface ValidationContext {
 
 const SCHEDULES = ['linear', 'cosine', 'constant', 'constant_with_warmup'];
 
-/** Metrics an evaluation reports per task; metricForBest must be one of them. */
-export const TASK_METRICS: Record<Task, readonly string[]> = {
-  classification: ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'f1_weighted', 'precision_macro', 'recall_macro'],
-  pair: ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'f1_weighted', 'precision_macro', 'recall_macro'],
-  multilabel: ['loss', 'f1_micro', 'f1_macro', 'f1_weighted', 'f1_samples', 'subset_accuracy', 'hamming_loss', 'roc_auc_macro'],
-  qa: ['loss', 'exact_match', 'f1'],
-  ner: ['loss', 'f1', 'precision', 'recall', 'accuracy', 'f1_strict'],
-};
-
+/** The metric that picks the best checkpoint when the config names none (the task's spec says which). */
 export function defaultMetricFor(task: Task): string {
-  return task === 'multilabel' ? 'f1_micro' : task === 'qa' || task === 'ner' ? 'f1' : 'accuracy';
+  return taskSpec(task).defaultMetric;
 }
 
 /** Lower is better only for losses and the Hamming loss. */
@@ -95,15 +88,14 @@ export function validateTrainConfig(c: TrainConfig, ctx: ValidationContext = {})
     need(!c.freeze.encoder && !c.freeze.embeddings && c.freeze.layers === 0, 'lora already freezes every base weight: leave freeze off');
   }
   if (c.metricForBest !== null && ctx.task) {
-    const allowed = TASK_METRICS[ctx.task];
+    const allowed = taskSpec(ctx.task).metrics;
     need(allowed.includes(c.metricForBest), `metricForBest "${c.metricForBest}" is not reported for ${ctx.task}; use one of ${allowed.join(', ')}`);
   }
   const labels = ctx.labels ?? [];
-  if (c.classWeights.mode !== 'none' && ctx.task) {
-    need(['classification', 'pair', 'ner'].includes(ctx.task), `classWeights apply to single-label and token classification, not ${ctx.task}`);
-  }
-  if (c.posWeight.mode !== 'none' && ctx.task) need(ctx.task === 'multilabel', `posWeight applies to multi-label classification, not ${ctx.task}`);
-  if (c.labelSmoothing > 0 && ctx.task) need(!['multilabel', 'qa'].includes(ctx.task), `labelSmoothing applies to single-label and token classification, not ${ctx.task}`);
+  const loss = ctx.task ? taskSpec(ctx.task).loss : null;
+  if (c.classWeights.mode !== 'none' && loss) need(loss.classWeights, `classWeights apply to single-label and token classification, not ${ctx.task}`);
+  if (c.posWeight.mode !== 'none' && loss) need(loss.posWeight, `posWeight applies to multi-label classification, not ${ctx.task}`);
+  if (c.labelSmoothing > 0 && loss) need(loss.labelSmoothing, `labelSmoothing applies to single-label and token classification, not ${ctx.task}`);
   for (const [field, w] of [['classWeights', c.classWeights], ['posWeight', c.posWeight]] as const) {
     if (w.mode !== 'manual') continue;
     for (const [name, v] of Object.entries(w.weights)) {

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/types';
 import type { LossOptions } from '../engine/model';
+import { specOf, type TaskSpec } from '../tasks/index';
 import type { FeatureSet } from '../tokenize/features';
 import type { TrainConfig } from './config';
 
@@ -9,10 +10,10 @@ import type { TrainConfig } from './config';
 export const MAX_POS_WEIGHT = 10;
 
 /** Rows per class id (single-label), tokens per tag id (NER, -100 skipped), positives per label (multi-label). */
-export function labelCounts(task: Task, f: FeatureSet, numLabels: number): number[] {
+export function labelCounts(task: Task | TaskSpec, f: FeatureSet, numLabels: number): number[] {
   const counts = new Array<number>(numLabels).fill(0);
   if (!f.labels) return counts;
-  if (task === 'multilabel') {
+  if (specOf(task).labelKind === 'multi') {
     for (let i = 0; i < f.labels.length; i++) if (f.labels[i]) counts[i % numLabels]++;
   } else {
     for (const id of f.labels) if (id >= 0 && id < numLabels) counts[id]++;
@@ -39,26 +40,27 @@ export interface LossSetup {
   dispose(): void;
 }
 
-export function lossSetup(config: TrainConfig, task: Task, labels: readonly string[], train: FeatureSet | null): LossSetup {
+export function lossSetup(config: TrainConfig, task: Task | TaskSpec, labels: readonly string[], train: FeatureSet | null): LossSetup {
   const options: LossOptions = {};
   let classWeights: number[] | null = null;
   let posWeight: number[] | null = null;
   const byName = (w: Record<string, number>) => labels.map((l) => w[l] ?? 1);
-  if (config.classWeights.mode !== 'none' && task !== 'multilabel' && task !== 'qa') {
+  const applies = specOf(task).loss;
+  if (config.classWeights.mode !== 'none' && applies.classWeights) {
     classWeights =
       config.classWeights.mode === 'manual'
         ? byName(config.classWeights.weights)
         : balancedClassWeights(train ? labelCounts(task, train, labels.length) : labels.map(() => 1));
     options.classWeights = tf.tensor1d(classWeights, 'float32');
   }
-  if (config.posWeight.mode !== 'none' && task === 'multilabel') {
+  if (config.posWeight.mode !== 'none' && applies.posWeight) {
     posWeight =
       config.posWeight.mode === 'manual'
         ? byName(config.posWeight.weights)
         : autoPosWeight(train ? labelCounts(task, train, labels.length) : labels.map(() => 1), train?.count ?? 1);
     options.posWeight = tf.tensor1d(posWeight, 'float32');
   }
-  if (config.labelSmoothing > 0 && (task === 'classification' || task === 'pair' || task === 'ner')) {
+  if (config.labelSmoothing > 0 && applies.labelSmoothing) {
     options.labelSmoothing = config.labelSmoothing;
   }
   return {

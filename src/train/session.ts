@@ -5,7 +5,6 @@
 import type { Task } from '../data/types';
 import { useWebGpu } from '../engine/backend';
 import { describeLoadReport, loadModel } from '../engine/checkpoint';
-import type { HeadKind, ProblemType } from '../engine/config';
 import type { BertFamilyModel } from '../engine/model';
 import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
 import type { KernelMode } from '../engine/kernels/select';
@@ -13,6 +12,7 @@ import type { CheckpointKind, ModelRef, TrainCommand, TrainEvent } from '../prot
 import { setKernelMode } from '../engine/kernels/select';
 import { describeTuning } from '../engine/kernels/autotune';
 import { autotuneModel } from '../engine/tuning';
+import { taskSpec } from '../tasks/index';
 import { bucketsUsed, FeatureBatches, labelKindOf } from './batches';
 import { checkpointFiles } from './checkpoints';
 import { resolveTrainConfig, type TrainConfig } from './config';
@@ -33,12 +33,6 @@ export function fileSourceOf(ref: ModelRef): FileSource {
     case 'memory':
       return memorySource(ref.files, ref.label);
   }
-}
-
-export function headOf(task: Task): { head: HeadKind; problemType: ProblemType } {
-  if (task === 'qa') return { head: 'qa', problemType: 'single_label_classification' };
-  if (task === 'ner') return { head: 'tokcls', problemType: 'single_label_classification' };
-  return { head: 'seqcls', problemType: task === 'multilabel' ? 'multi_label_classification' : 'single_label_classification' };
 }
 
 export class TrainSession {
@@ -73,7 +67,8 @@ export class TrainSession {
     const { data } = cmd;
     const config = resolveTrainConfig(cmd.config);
     this.emit({ type: 'state', state: 'loading' });
-    const errors = validateTrainConfig(config, { task: data.task, labels: data.task === 'qa' ? [] : data.labels });
+    const spec = taskSpec(data.task);
+    const errors = validateTrainConfig(config, { task: data.task, labels: spec.hasLabelVocabulary ? data.labels : [] });
     if (errors.length) return this.fail('invalid_config', `Invalid training config:\n- ${errors.join('\n- ')}`);
     if (data.train.count === 0) return this.fail('invalid_data', 'the training split has no rows');
     let model: BertFamilyModel;
@@ -82,8 +77,8 @@ export class TrainSession {
       setKernelMode(cmd.kernels ?? 'auto');
       await useWebGpu();
       this.source = fileSourceOf(cmd.model);
-      const { head, problemType } = headOf(data.task);
-      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, ...(data.task === 'qa' ? {} : { labels: data.labels }) });
+      const { head, problemType } = spec;
+      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, ...(spec.hasLabelVocabulary ? { labels: data.labels } : {}) });
       model = loaded.model;
       loadReport = describeLoadReport(loaded.report);
     } catch (e) {

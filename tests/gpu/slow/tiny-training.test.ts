@@ -8,7 +8,8 @@
 import { beforeAll, expect, test } from 'vitest';
 import type { ClassificationExample } from '../../../src/data/types.ts';
 import { loadModel } from '../../../src/engine/checkpoint.ts';
-import { buildFeatures, loadTokenizer } from '../../../src/tokenize/index.ts';
+import { buildFeatures } from '../../../src/tasks/features.ts';
+import { loadTokenizer } from '../../../src/tokenize/index.ts';
 import { FeatureBatches } from '../../../src/train/batches.ts';
 import { runTrainer, webgpu } from '../train/helpers.ts';
 import { readJsonl, seconds, tiny } from '../train/tiny.ts';

@@ -1,0 +1,23 @@
+/** Examples of a task → packed features: the task's spec encodes each example, tokenize/ loops and packs. */
+import type { Example, Task } from '../data/types';
+import { encodeExamples, type BuildOptions } from '../tokenize/build';
+import type { FeatureSet } from '../tokenize/features';
+import type { BulkControl, StudioTokenizer } from '../tokenize/types';
+import { taskSpec } from './index';
+import type { TaskSpec } from './types';
+
+export type { BuildOptions } from '../tokenize/build';
+
+/** What the data worker calls after parsing a file; `task` is a built-in name or any spec (tests' toy tasks). */
+export function buildFeatures(
+  tok: StudioTokenizer,
+  task: Task | TaskSpec,
+  examples: Example[],
+  opts: BuildOptions,
+  control: BulkControl = {},
+): Promise<FeatureSet> {
+  const spec = typeof task === 'string' ? taskSpec(task) : task;
+  const labelToId = opts.labelToId ?? new Map<string, number>();
+  const base = { maxLength: opts.maxLength, stride: opts.stride ?? 128, numLabels: labelToId.size, labelToId, labelAllSubtokens: opts.labelAllSubtokens };
+  return encodeExamples(tok, examples, (ex, index, labelOf) => spec.encode(tok, ex, index, { ...base, labelOf }), opts, control);
+}

@@ -1,0 +1,89 @@
+/**
+ * What makes a task a task: everything the studio does differently for it, in one object per task
+ * (src/tasks/<name>.ts). Code outside src/tasks asks the registry (src/tasks/index.ts) for these answers
+ * instead of comparing task names. A spec calls the per-task helpers of data/, tokenize/, engine/ and
+ * metrics/; those helpers never import src/tasks (tests/unit/tasks/layers.test.ts keeps it so).
+ */
+import type { Example } from '../data/types';
+import type { HeadKind, HfConfig, ProblemType } from '../engine/config';
+import type { Prediction, EvalSplitData, SplitResult } from '../protocol/train';
+import type { FeatureRow } from '../tokenize/features';
+import type { StudioTokenizer } from '../tokenize/types';
+import type { LabelKind } from '../train/batches';
+
+/** A forward pass's per-row outputs over a split, in feature-row order (what `decode` turns into predictions). */
+export interface RawOutputs {
+  /** Per row: [C] (sequence heads) or [T*C] (token heads); empty for span heads. */
+  logits: Float32Array[];
+  /** Span heads: per row [T] start / end logits. */
+  start: Float32Array[];
+  end: Float32Array[];
+  /** Per row: the padded length of its batch. */
+  T: number[];
+  lossSum: number;
+  lossRows: number;
+}
+
+export interface DecodedSplit {
+  result: SplitResult | null;
+  predictions: Prediction[];
+}
+
+/** What the encoder of one example needs besides the tokenizer. */
+export interface EncodeOptions {
+  maxLength: number;
+  /** QA: overlap between windows in tokens. */
+  stride: number;
+  /** Label vocabulary size (multi-hot width). */
+  numLabels: number;
+  labelToId: Map<string, number>;
+  /** Label name → id; throws on an unknown label. */
+  labelOf(name: string): number;
+  /** NER: label every sub-token instead of the first of each word. */
+  labelAllSubtokens?: boolean;
+}
+
+export interface TaskSpec<E extends Example = Example> {
+  /** The name used in configs, run records, `--task` and metrics.json. */
+  readonly name: string;
+  /** How the UI names it (task picker). */
+  readonly title: string;
+
+  // ── data ──────────────────────────────────────────────────────────────────────────────────────────────
+  /** The labels one example uses (its class, its classes, its tags; none for QA). */
+  labelsOf(e: E): string[];
+
+  // ── tokenization ──────────────────────────────────────────────────────────────────────────────────────
+  /** Feature rows of one example (QA: one per window; `index` is the example's position). */
+  encode(tok: StudioTokenizer, e: E, index: number, opts: EncodeOptions): FeatureRow[];
+  /** How its labels sit in a FeatureSet, hence in a batch. */
+  readonly labelKind: LabelKind;
+
+  // ── model ─────────────────────────────────────────────────────────────────────────────────────────────
+  readonly head: HeadKind;
+  readonly problemType: ProblemType;
+  /** False when the head's outputs are not named classes (QA's start/end): no id2label, no label checks. */
+  readonly hasLabelVocabulary: boolean;
+  /** Whether a saved checkpoint's config.json was trained for this task (predictor on dropped files). */
+  recognises?(config: HfConfig, architecture: string): boolean;
+
+  // ── loss ──────────────────────────────────────────────────────────────────────────────────────────────
+  /** Which TrainConfig loss options apply; the others are rejected by config validation. */
+  readonly loss: { readonly classWeights: boolean; readonly posWeight: boolean; readonly labelSmoothing: boolean };
+
+  // ── evaluation ────────────────────────────────────────────────────────────────────────────────────────
+  /** Raw outputs → predictions (the predictions.jsonl lines) and, with gold labels, the metrics. */
+  decode(split: EvalSplitData, raw: RawOutputs, labels: readonly string[], lossMetric: Record<string, number>): DecodedSplit;
+  /** The numbers an evaluation reports and the charts offer; metricForBest must be one of them. */
+  readonly metrics: readonly string[];
+  /** The validation metrics the live chart draws (those present in the history). */
+  readonly chartedMetrics: readonly string[];
+  /** The metric that picks the best checkpoint when the config names none. */
+  readonly defaultMetric: string;
+
+  // ── views and export ──────────────────────────────────────────────────────────────────────────────────
+  /** playground: which input form; examples: how validation predictions are shown (null: not shown). */
+  readonly views: { readonly playground: 'text' | 'pair' | 'question-context'; readonly examples: 'span' | 'tags' | null };
+  /** What the exported checkpoint's model card says: HF pipeline tag, Auto class, description. */
+  readonly export: { readonly pipelineTag: string; readonly autoClass: string; readonly description: string };
+}
