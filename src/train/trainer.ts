@@ -17,6 +17,7 @@ import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { GradScaler, type GradScalerOptions } from './gradScaler';
 import { countParameters, makePlan, prepareModel, type RunPlan } from './plan';
 import { applyResumeState, captureResumeState } from './resume';
+import { PendingLoss } from './pendingLoss';
 import { lrAtStep } from './schedule';
 import { scaledTrainStep, trainStep, type Batch, type ScaledStepResult, type StepOptions, type StepResult } from './step';
 
@@ -57,6 +58,33 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
+/** Where a step event sits: fractional epoch, learning rate, and in mixed precision the loss scale. */
+type StepAt = { epoch: number; lr: number; scaled: { lossScale?: number } };
+
+/** Throughput since the last step event and time since the loop began, for step events. */
+class LogWindow {
+  tokens = 0;
+  private clock = performance.now();
+  private readonly started = this.clock;
+  private lastRead = this.clock;
+
+  rates(): { tokensPerSecond: number; elapsedMs: number } {
+    const now = (this.lastRead = performance.now());
+    return { tokensPerSecond: (this.tokens * 1000) / Math.max(1, now - this.clock), elapsedMs: now - this.started };
+  }
+
+  /** After a step event: count tokens afresh from the time it reported. */
+  restartAfterLog(): void {
+    this.tokens = 0;
+    this.clock = this.lastRead;
+  }
+
+  /** After an evaluation: its time is not training throughput. */
+  restartAfterEval(): void {
+    this.clock = performance.now();
+  }
+}
+
 /** Dropout seed of optimizer step k: distinct per step, fixed by the run seed. */
 export function dropoutSeed(seed: number, step: number): number {
   return (Math.imul(seed, 0x9e3779b1) + Math.imul(step, 0x85ebca6b)) >>> 0;
@@ -73,9 +101,8 @@ export class Trainer {
   /** The next batch to draw: epoch and batch index within it. */
   private position = { epoch: 0, batch: 0 };
   private sinceImprovement = 0;
-  /** Losses summed since the last step event (GPU scalar) and how many steps they cover. */
-  private lossSum: tf.Scalar | null = null;
-  private sinceLog = 0;
+  /** Losses since the last step event (GPU scalars) and the last gradient norm. */
+  private readonly pending = new PendingLoss();
   private resumePoint: ResumeState | null = null;
   /** Mixed precision: the loss scaler, and how often the LR scheduler stepped (skipped steps do not step it). */
   private scaler: GradScaler | null = null;
@@ -140,8 +167,7 @@ export class Trainer {
       onEvent({ type: 'state', state: 'failed' });
       return 'failed';
     } finally {
-      this.lossSum?.dispose();
-      this.lossSum = null;
+      this.pending.dispose();
       watch.dispose();
       setMixedPrecision(precisionBefore);
       plan.loss.dispose();
@@ -163,86 +189,98 @@ export class Trainer {
     this.last = restored.last;
     this.best = restored.best;
     this.sinceImprovement = r.sinceImprovement;
-    this.lossSum = restored.pendingLoss;
-    this.sinceLog = r.pendingLoss.steps;
+    this.pending.restore(restored.pendingLoss, r.pendingLoss.steps);
     if (this.init.keepResumeState) this.resumePoint = r;
   }
 
+  /** Optimizer steps until the plan's end, a stop, or early stopping. One job per helper below. */
   private async loop(plan: RunPlan, watch: GpuWatch): Promise<Exclude<RunOutcome, 'failed'>> {
-    const { model, config, train } = this.init;
+    const { config, train } = this.init;
     const ga = config.gradientAccumulationSteps;
-    let lastNorm: tf.Scalar | null = null;
-    let tokens = 0;
-    let logClock = performance.now();
-    const started = logClock;
+    const window = new LogWindow();
     // Equal to plan.updatesPerEpoch; a resumed run starts mid-epoch at its saved position.
     const groups = Math.max(1, Math.floor(train.batchesPerEpoch / ga));
     const from = this.position;
-    for (let epoch = from.epoch; epoch < plan.epochs; epoch++) {
-      for (let g = epoch === from.epoch ? from.batch / ga : 0; g < groups && this.step < plan.totalSteps; g++) {
-        await yieldToEventLoop();
-        if (this.pausePromise) await this.pausePromise;
-        if (this.stopRequested) return 'stopped';
-        watch.check();
-        const count = Math.min(ga, train.batchesPerEpoch - g * ga);
-        const hosts = Array.from({ length: count }, (_, i) => train.batch(epoch, g * ga + i));
-        const batches = hosts.map(toTensors);
-        const lr = lrAtStep(plan.schedule, (this.scaler ? this.schedulerSteps : this.step) + 1);
-        let result: StepResult & Partial<ScaledStepResult>;
-        try {
-          result = await this.optimizerStep(plan, batches, {
-            lr,
-            maxGradNorm: config.maxGradNorm,
-            seed: dropoutSeed(config.seed, this.step),
-            loss: plan.loss.options,
-            trainable: plan.trainable,
-            ...(plan.lrScale ? { lrScale: plan.lrScale } : {}),
-          });
-        } finally {
-          batches.forEach(disposeBatch);
-        }
-        this.step += 1;
-        const scaled = result.lossScale === undefined ? {} : { lossScale: result.lossScale };
-        if (result.skipped) {
-          const [l, n] = await Promise.all([result.loss.data(), result.gradNorm.data()]);
-          const now = performance.now();
-          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss: l[0], lr, gradNorm: n[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started, ...scaled, skipped: true });
-        }
-        this.position = g + 1 < groups ? { epoch, batch: (g + 1) * ga } : { epoch: epoch + 1, batch: 0 };
-        this.sinceLog += 1;
-        tokens += hosts.reduce((n, h) => n + h.tokens, 0);
-        const prev: tf.Scalar | null = this.lossSum;
-        const lossSum = (this.lossSum = prev ? (tf.add(prev, result.loss) as tf.Scalar) : result.loss);
-        if (prev) tf.dispose([prev, result.loss]);
-        lastNorm?.dispose();
-        lastNorm = result.gradNorm;
-        const endOfEpoch = g === groups - 1;
-        if (this.step % config.loggingSteps === 0 || this.step === plan.totalSteps) {
-          const [sum, norm] = await Promise.all([lossSum.data(), lastNorm.data()]);
-          tf.dispose([lossSum, lastNorm]);
-          this.lossSum = lastNorm = null;
-          const loss = sum[0] / this.sinceLog;
-          // A skipped mixed-precision step has an inf/NaN norm by design; its loss is still finite.
-          if (!Number.isFinite(loss) || (!this.scaler && !Number.isFinite(norm[0]))) {
-            throw new TrainError('nan_loss', `Training diverged at step ${this.step}: loss is ${loss}, gradient norm ${norm[0]} (learning rate ${lr}).`, NAN_HINT);
+    try {
+      for (let epoch = from.epoch; epoch < plan.epochs; epoch++) {
+        for (let g = epoch === from.epoch ? from.batch / ga : 0; g < groups && this.step < plan.totalSteps; g++) {
+          if (await this.interrupted(watch)) return 'stopped';
+          const lr = lrAtStep(plan.schedule, (this.scaler ? this.schedulerSteps : this.step) + 1);
+          const { result, tokens } = await this.stepOnGroup(plan, epoch, g * ga, lr);
+          this.step += 1;
+          const at = { epoch: epoch + (g + 1) / groups, lr, scaled: result.lossScale === undefined ? {} : { lossScale: result.lossScale } };
+          if (result.skipped) await this.reportSkipped(result, at, window);
+          this.position = g + 1 < groups ? { epoch, batch: (g + 1) * ga } : { epoch: epoch + 1, batch: 0 };
+          window.tokens += tokens;
+          this.pending.add(result);
+          if (this.step % config.loggingSteps === 0 || this.step === plan.totalSteps) await this.logStep(at, window);
+          if (this.evaluationDue(plan, g === groups - 1) && this.init.validation) {
+            await this.evaluateValidation(at.epoch);
+            if (config.earlyStopping.patience > 0 && this.sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
+            window.restartAfterEval();
           }
-          const now = performance.now();
-          this.init.onEvent({ type: 'step', step: this.step, epoch: epoch + (g + 1) / groups, loss, lr, gradNorm: norm[0], tokensPerSecond: (tokens * 1000) / Math.max(1, now - logClock), elapsedMs: now - started, ...scaled });
-          this.sinceLog = 0;
-          tokens = 0;
-          logClock = now;
-        }
-        const evalNow = plan.evalEvery === 'epoch' ? endOfEpoch || this.step === plan.totalSteps : plan.evalEvery !== null && this.step % plan.evalEvery === 0;
-        if (evalNow && this.init.validation) {
-          await this.evaluateValidation(epoch + (g + 1) / groups);
-          if (config.earlyStopping.patience > 0 && this.sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
-          logClock = performance.now();
         }
       }
+      return 'completed';
+    } finally {
+      // Losses not yet logged are kept for a resume state only until the loop ends.
+      this.pending.dispose();
     }
-    tf.dispose([this.lossSum, lastNorm].filter(Boolean) as tf.Tensor[]);
-    this.lossSum = null;
-    return 'completed';
+  }
+
+  /** Lets pause/stop messages in, waits while paused; true when a stop was asked. Throws if the GPU was lost. */
+  private async interrupted(watch: GpuWatch): Promise<boolean> {
+    await yieldToEventLoop();
+    if (this.pausePromise) await this.pausePromise;
+    if (this.stopRequested) return true;
+    watch.check();
+    return false;
+  }
+
+  /** One optimizer step on the (up to gradientAccumulationSteps) batches from batch `first` of `epoch`. */
+  private async stepOnGroup(plan: RunPlan, epoch: number, first: number, lr: number): Promise<{ result: StepResult & Partial<ScaledStepResult>; tokens: number }> {
+    const { config, train } = this.init;
+    const count = Math.min(config.gradientAccumulationSteps, train.batchesPerEpoch - first);
+    const hosts = Array.from({ length: count }, (_, i) => train.batch(epoch, first + i));
+    const batches = hosts.map(toTensors);
+    try {
+      const result = await this.optimizerStep(plan, batches, {
+        lr,
+        maxGradNorm: config.maxGradNorm,
+        seed: dropoutSeed(config.seed, this.step),
+        loss: plan.loss.options,
+        trainable: plan.trainable,
+        ...(plan.lrScale ? { lrScale: plan.lrScale } : {}),
+      });
+      return { result, tokens: hosts.reduce((n, h) => n + h.tokens, 0) };
+    } finally {
+      batches.forEach(disposeBatch);
+    }
+  }
+
+  /** A mixed-precision step whose optimizer did not run: its own step event, marked skipped. */
+  private async reportSkipped(result: StepResult, at: StepAt, window: LogWindow): Promise<void> {
+    const [l, n] = await Promise.all([result.loss.data(), result.gradNorm.data()]);
+    const { epoch, lr, scaled } = at;
+    this.init.onEvent({ type: 'step', step: this.step, epoch, loss: l[0], lr, gradNorm: n[0], ...window.rates(), ...scaled, skipped: true });
+  }
+
+  /** The mean loss since the last step event and the last gradient norm, read back; throws on divergence. */
+  private async logStep(at: StepAt, window: LogWindow): Promise<void> {
+    const { loss, gradNorm } = await this.pending.read();
+    // A skipped mixed-precision step has an inf/NaN norm by design; its loss is still finite.
+    if (!Number.isFinite(loss) || (!this.scaler && !Number.isFinite(gradNorm))) {
+      throw new TrainError('nan_loss', `Training diverged at step ${this.step}: loss is ${loss}, gradient norm ${gradNorm} (learning rate ${at.lr}).`, NAN_HINT);
+    }
+    const { epoch, lr, scaled } = at;
+    this.init.onEvent({ type: 'step', step: this.step, epoch, loss, lr, gradNorm, ...window.rates(), ...scaled });
+    window.restartAfterLog();
+  }
+
+  /** Whether the step just taken ends an evaluation interval (eval strategy 'epoch' or every N steps). */
+  private evaluationDue(plan: RunPlan, endOfEpoch: boolean): boolean {
+    if (plan.evalEvery === 'epoch') return endOfEpoch || this.step === plan.totalSteps;
+    return plan.evalEvery !== null && this.step % plan.evalEvery === 0;
   }
 
   /**
@@ -283,7 +321,7 @@ export class Trainer {
     if (isBest) this.best = this.last;
     if (this.init.keepResumeState) {
       const at = { step: this.step, totalSteps: plan.totalSteps, position: this.position, seed: config.seed, last: this.last, best: this.best };
-      const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.lossSum, pendingSteps: this.sinceLog };
+      const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.pending.lossSum, pendingSteps: this.pending.steps };
       const mixed = this.scaler ? { mixedPrecision: { ...this.scaler.state(), schedulerSteps: this.schedulerSteps } } : {};
       this.resumePoint = await captureResumeState({ ...at, ...pending, ...mixed }, plan.optimizer);
     }
