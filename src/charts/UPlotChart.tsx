@@ -1,6 +1,6 @@
 /**
  * A uPlot chart that follows the run's history without re-rendering React: it subscribes to the store's
- * history revision and redraws at most once per animation frame with `setData`.
+ * history (a new object on every append) and redraws at most once per animation frame with `setData`.
  */
 import { useEffect, useRef } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
@@ -55,7 +55,7 @@ export function UPlotChart({ title, series, build, yLog = false, height = 180, t
     };
     el.dataset.points = String(u.data[0].length);
     const unsubscribe = useStudio.subscribe((s, prev) => {
-      if (s.historyRev !== prev.historyRev && !frame) frame = requestAnimationFrame(redraw);
+      if (s.history !== prev.history && !frame) frame = requestAnimationFrame(redraw);
     });
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(240, el.clientWidth), height }));
     resize.observe(el);

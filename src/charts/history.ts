@@ -1,7 +1,8 @@
 /**
- * A run's history as columns (one array per series), appended in place as step and eval events arrive:
- * charts read the arrays directly and a revision number tells them when to redraw, so an event costs
- * O(1) instead of copying the history into a new state object.
+ * A run's history as columns (one array per series). The columns are append-only: an event appends to them in
+ * place (O(1), where copying them would make a long run quadratic) and returns a new History object over the
+ * same columns. The object's identity is what React and the charts observe; a snapshot's columns may have
+ * grown since it was replaced, so read the current one.
  */
 import type { TrainEvent } from '../protocol/train';
 
@@ -31,11 +32,11 @@ export function emptyHistory(): History {
  * `offset` shifts the worker's step numbers after a resume (and its elapsed time by `elapsedOffset`). A skipped
  * mixed-precision step is a marker, not a point of the loss series (the next logged mean includes its loss).
  */
-export function appendStep(h: History, e: Extract<TrainEvent, { type: 'step' }>, offset = 0, elapsedOffset = 0): void {
+export function appendStep(h: History, e: Extract<TrainEvent, { type: 'step' }>, offset = 0, elapsedOffset = 0): History {
   if (e.skipped) {
     (h.skippedStep ??= []).push(e.step + offset);
     (h.skippedScale ??= []).push(e.lossScale ?? NaN);
-    return;
+    return { ...h };
   }
   (h.lossScale ??= new Array<number | null>(h.step.length).fill(null)).push(e.lossScale ?? null);
   h.step.push(e.step + offset);
@@ -45,9 +46,10 @@ export function appendStep(h: History, e: Extract<TrainEvent, { type: 'step' }>,
   h.gradNorm.push(e.gradNorm);
   h.tokensPerSecond.push(e.tokensPerSecond);
   h.elapsedMs.push(e.elapsedMs + elapsedOffset);
+  return { ...h };
 }
 
-export function appendEval(h: History, step: number, metrics: Record<string, number>): void {
+export function appendEval(h: History, step: number, metrics: Record<string, number>): History {
   const n = h.evalStep.length;
   h.evalStep.push(step);
   for (const [k, v] of Object.entries(metrics)) {
@@ -55,6 +57,7 @@ export function appendEval(h: History, step: number, metrics: Record<string, num
     h.evalMetrics[k].push(Number.isFinite(v) ? v : null);
   }
   for (const col of Object.values(h.evalMetrics)) if (col.length === n) col.push(null);
+  return { ...h };
 }
 
 export interface Progress {

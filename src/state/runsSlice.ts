@@ -5,6 +5,7 @@ import type { HfConfig } from '../engine/config';
 import { modelInfo } from '../estimate/memory';
 import { deleteRun, loadCheckpoint, loadDataset, loadHistory, loadResumeState, loadRuns, saveRun, type RunRecord } from '../persist/runs';
 import { resolveTrainConfig } from '../train/config';
+import { runView } from './runController';
 import { launch } from './trainRun';
 import type { Slice } from './types';
 
@@ -37,8 +38,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
     const f = r.final;
     set((s) => ({
       runId: id, runState: r.status === 'failed' ? 'failed' : r.status === 'finished' || r.status === 'stopped' ? 'finished' : 'idle',
-      history, historyRev: s.historyRev + 1, totalSteps: r.totalSteps, parameters: r.parameters, trainableParameters: r.trainableParameters,
-      bestStep: r.bestStep, bestMetric: r.bestMetric, checkpointStep: r.checkpointStep, predictions: f?.predictions ?? null,
+      history, ...runView(r), predictions: f?.predictions ?? null,
       lastEval: f?.validation ? { step: r.lastStep, split: 'validation', result: f.validation } : null,
       lastTest: f?.test ? { step: r.lastStep, split: 'test', result: f.test } : null,
       runError: r.error ? { kind: 'internal', message: r.error, checkpointStep: r.checkpointStep } : null,

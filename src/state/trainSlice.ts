@@ -3,6 +3,7 @@ import type { Example } from '../data/types';
 import { emptyHistory, type History } from '../charts/history';
 import type { ErrorKind, Prediction, RunState, SplitResult } from '../protocol/train';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_PRESETS, type TrainConfig } from '../train/config';
+import type { RunController } from './runController';
 import { pauseRun, resumeTraining, startTraining, stopRun } from './trainRun';
 import type { Slice } from './types';
 
@@ -21,13 +22,15 @@ export interface TrainSlice {
   runState: StudioRunState;
   /** What the page is doing before the worker takes over (encoding, loading). */
   prepareMessage: string | null;
+  /** The shown run's record, as runView derives it (runController.ts): written only from a record. */
   totalSteps: number;
   parameters: number;
   trainableParameters: number;
   loadReport: string[];
+  /** The current run's owner (runController.ts); null before the first start on this page. */
+  run: RunController | null;
+  /** A new object on every append (its columns are append-only): charts and React observe its identity. */
   history: History;
-  /** Bumped on every history append: charts redraw on it. */
-  historyRev: number;
   lastEval: EvalView | null;
   lastTest: EvalView | null;
   bestStep: number | null;
@@ -60,8 +63,8 @@ export const createTrainSlice: Slice<TrainSlice> = (set) => ({
   parameters: 0,
   trainableParameters: 0,
   loadReport: [],
+  run: null,
   history: emptyHistory(),
-  historyRev: 0,
   lastEval: null,
   lastTest: null,
   bestStep: null,

@@ -51,10 +51,8 @@ export function LivePanel() {
 
 /** Mixed precision only: the GradScaler's scale and the skipped steps; appears with the first loss-scale event. */
 function LossScaleChart() {
-  const rev = useStudio((s) => s.historyRev);
   const history = useStudio((s) => s.history);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const show = useMemo(() => hasLossScale(history), [history, rev]);
+  const show = useMemo(() => hasLossScale(history), [history]);
   if (!show) return null;
   return (
     <UPlotChart
@@ -69,14 +67,12 @@ function LossScaleChart() {
 
 /** Step counter, ETA and throughput; re-renders with the history, nothing else does. */
 function RunProgress() {
-  const rev = useStudio((s) => s.historyRev);
   const history = useStudio((s) => s.history);
   const total = useStudio((s) => s.totalSteps);
   const runState = useStudio((s) => s.runState);
   const trainable = useStudio((s) => s.trainableParameters);
   const best = useStudio((s) => s.bestStep);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const p = useMemo(() => progressOf(history, total), [history, total, rev]);
+  const p = useMemo(() => progressOf(history, total), [history, total]);
   return (
     <div className="run-progress" aria-live="polite">
       <span className={`state state-${runState}`} data-testid="run-state">
