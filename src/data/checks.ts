@@ -1,21 +1,11 @@
 import type { ColumnMapping, Detection } from './detect.ts';
 import { tagSequenceError, type TagScheme } from './tags.ts';
-import type { ClassificationExample, Example, MultilabelExample, NerExample, Task } from './types.ts';
-import { sortLabels, sortTags } from './vocab.ts';
+import type { Example, NerExample, Task } from './types.ts';
+import { taskSpec } from '../tasks/index.ts';
 
 /** The labels one example uses: its class, its classes, or its tags. */
 export function labelsOf(task: Task, e: Example): string[] {
-  switch (task) {
-    case 'classification':
-    case 'pair':
-      return [(e as ClassificationExample).label];
-    case 'multilabel':
-      return (e as MultilabelExample).labels;
-    case 'ner':
-      return (e as NerExample).tags;
-    case 'qa':
-      return [];
-  }
+  return taskSpec(task).labelsOf(e);
 }
 
 /**
@@ -33,10 +23,11 @@ export function checkAgainstTraining(
 ): boolean[] {
   const keep = examples.map(() => true);
   // One-hot columns and 0/1 vectors define their classes by position, so they cannot hold an unknown one.
-  const checkSet = trainLabels && trainLabels.size > 0 && task !== 'qa' && !m.label_columns && !m.labels_vector;
+  const spec = taskSpec(task);
+  const checkSet = trainLabels && trainLabels.size > 0 && spec.hasLabelVocabulary && !m.label_columns && !m.labels_vector;
   const field = m.label ?? m.labels ?? m.tags ?? 'label';
   examples.forEach((e, i) => {
-    if (task === 'ner' && scheme) {
+    if (spec.tagScheme && scheme) {
       const err = tagSequenceError((e as NerExample).tags, scheme);
       if (err) {
         report(i, m.tags!, `invalid tag sequence: ${err}`);
@@ -44,9 +35,9 @@ export function checkAgainstTraining(
       }
     }
     if (checkSet) {
-      const unknown = [...new Set(labelsOf(task, e).filter((l) => !trainLabels!.has(l)))];
+      const unknown = [...new Set(spec.labelsOf(e).filter((l) => !trainLabels!.has(l)))];
       if (unknown.length) {
-        const what = task === 'ner' ? 'tag' : 'label';
+        const what = spec.labelNoun;
         report(i, field, `${what}${unknown.length > 1 ? 's' : ''} ${unknown.map((l) => JSON.stringify(l)).join(', ')} not in the training ${what} set`);
         keep[i] = false;
       }
@@ -59,7 +50,5 @@ export function checkAgainstTraining(
 export function vocabularyFor(d: Detection, trainLabels: Iterable<string>, vectorWidth: number): string[] {
   if (d.columns.label_columns) return [...d.columns.label_columns];
   if (d.columns.labels_vector) return Array.from({ length: vectorWidth }, (_, i) => String(i));
-  if (d.task === 'ner') return sortTags(trainLabels);
-  if (d.task === 'qa') return [];
-  return sortLabels(trainLabels);
+  return taskSpec(d.task).vocabulary(trainLabels);
 }

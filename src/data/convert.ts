@@ -1,9 +1,8 @@
-import type { ColumnMapping, Detection } from './detect.ts';
-import { flagValue, labelValue, listField, textField, type FieldIssue } from './fields.ts';
-import { toNerExample } from './convert-ner.ts';
-import { toQaExample } from './convert-qa.ts';
+import type { Detection } from './detect.ts';
+import type { FieldIssue } from './fields.ts';
 import type { Row } from './records.ts';
-import type { ClassificationExample, Example, MultilabelExample } from './types.ts';
+import type { Example } from './types.ts';
+import { TASKS, type TaskRegistry } from '../tasks/index.ts';
 
 export type Converted = { example: Example; issues?: undefined } | { example?: undefined; issues: FieldIssue[] };
 
@@ -14,58 +13,6 @@ export interface RowOrigin {
 }
 
 /** Row → typed example, or every problem found in it (all fields are checked, not just the first bad one). */
-export function makeConverter(d: Detection): (row: Row, origin: RowOrigin) => Converted {
-  const m = d.columns;
-  switch (d.task) {
-    case 'classification':
-    case 'pair':
-      return (row) => done(toClassification(row, m));
-    case 'multilabel': {
-      // A 0/1 vector's width is fixed by the first row; any other width is a broken row, not a new class.
-      const width = { n: -1 };
-      return (row) => done(toMultilabel(row, m, width));
-    }
-    case 'qa':
-      return (row, origin) => done(toQaExample(row, m, origin));
-    case 'ner':
-      return (row) => done(toNerExample(row, m));
-  }
-}
-
-function done(r: { example?: Example; issues: FieldIssue[] }): Converted {
-  return r.issues.length || !r.example ? { issues: r.issues } : { example: r.example };
-}
-
-function toClassification(row: Row, m: ColumnMapping): { example?: ClassificationExample; issues: FieldIssue[] } {
-  const issues: FieldIssue[] = [];
-  const text = textField(row, m.text!, issues);
-  const textPair = m.text_pair ? textField(row, m.text_pair, issues) : undefined;
-  const label = labelValue(row[m.label!], m.label!, issues);
-  if (issues.length) return { issues };
-  return { example: m.text_pair ? { text: text!, textPair, label: label! } : { text: text!, label: label! }, issues };
-}
-
-function toMultilabel(row: Row, m: ColumnMapping, width: { n: number }): { example?: MultilabelExample; issues: FieldIssue[] } {
-  const issues: FieldIssue[] = [];
-  const text = textField(row, m.text!, issues);
-  const labels: string[] = [];
-  if (m.label_columns) {
-    for (const col of m.label_columns) if (flagValue(row[col], col, issues)) labels.push(col);
-  } else if (m.labels_vector) {
-    const list = listField(row, m.labels_vector, issues);
-    if (list && width.n < 0) width.n = list.length;
-    if (list && list.length !== width.n) {
-      issues.push({ field: m.labels_vector, reason: `wrong length: expected ${width.n} values (as in the first row), got ${list.length}` });
-    } else list?.forEach((v, i) => {
-      if (flagValue(v, `${m.labels_vector}[${i}]`, issues)) labels.push(String(i));
-    });
-  } else if (m.labels) {
-    const list = listField(row, m.labels, issues);
-    list?.forEach((v, i) => {
-      const l = labelValue(v, `${m.labels}[${i}]`, issues);
-      if (l !== undefined && !labels.includes(l)) labels.push(l);
-    });
-  }
-  if (issues.length) return { issues };
-  return { example: { text: text!, labels }, issues };
+export function makeConverter(d: Detection, registry: TaskRegistry = TASKS): (row: Row, origin: RowOrigin) => Converted {
+  return registry.get(d.task).converter(d.columns);
 }

@@ -10,6 +10,7 @@ import { labelDistribution } from './stats.ts';
 import { detectTagScheme, type TagScheme } from './tags.ts';
 import type { Example, RowError, Task } from './types.ts';
 import { checkAgainstTraining, labelsOf, vocabularyFor } from './checks.ts';
+import { taskSpec } from '../tasks/index.ts';
 
 /**
  * Dropped files → validated examples per split, with every problem reported. This is the whole data path
@@ -239,8 +240,9 @@ function checkFile(ctx: ParseContext, file: FileRead): Example[] {
   const { result, decided } = ctx;
   const d = decided.detection!;
   const { report, examples } = file;
-  if (d.task === 'ner' && result.tagScheme === undefined && report.split === 'train') {
-    result.tagScheme = detectTagScheme(examples.map((e) => (e as { tags: string[] }).tags));
+  const spec = taskSpec(d.task);
+  if (spec.tagScheme && result.tagScheme === undefined && report.split === 'train') {
+    result.tagScheme = detectTagScheme(examples.map((e) => spec.labelsOf(e)));
   }
   const keep = checkAgainstTraining(d.task, examples, report.split === 'train' ? null : decided.trainLabels, result.tagScheme, d.columns, (i, field, reason) => addIssue(ctx, file, file.lines[i], field, reason));
   const kept = examples.filter((_, i) => keep[i]);

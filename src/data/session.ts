@@ -5,6 +5,7 @@ import { parseFiles, type ParseInput, type ParseOptions, type ParseResult } from
 import { SPLITS, splitExamples, type SplitName } from './split.ts';
 import { charLength, histogram, suggestMaxLength, summarizeLengths } from './stats.ts';
 import type { Example, QaExample } from './types.ts';
+import { TASKS } from '../tasks/index.ts';
 
 /**
  * The data worker's state and its operations, free of any worker API so Node tests and `npm run inspect`
@@ -44,7 +45,7 @@ export class DataSession {
     const task = result.task!;
     const examples = allExamples(result);
     const maxLength = opts.maxLength ?? defaultMaxLength(task, tok);
-    const { tokenLengths, qaCoverage } = await tokenizeModule();
+    const [{ qaCoverage }, { tokenLengths }] = await Promise.all([tokenizeModule(), import('../tasks/features.ts')]);
     const lengths: number[] = [];
     await inSlices(examples, control, (slice) => lengths.push(...tokenLengths(tok, slice, task)));
     const summary = summarizeLengths(lengths);
@@ -57,7 +58,7 @@ export class DataSession {
         maxLength,
       },
     };
-    if (task === 'qa') {
+    if (TASKS.get(task).slidingWindows) {
       const stride = opts.stride ?? 128;
       const parts: QaCoverage[] = [];
       await inSlices(examples as QaExample[], control, (slice) => parts.push(qaCoverage(tok, slice, { maxLength, stride })));
@@ -90,9 +91,9 @@ export class DataSession {
  */
 export const tokenizeModule = () => import('../tokenize/index.ts');
 
-/** HF's defaults: 384 tokens with a 128 stride for QA, otherwise the model's limit (512 for BERT). */
+/** HF's defaults: the task's own (384 tokens with a 128 stride for QA), otherwise the model's limit (512 for BERT). */
 export function defaultMaxLength(task: string, tok?: { modelMaxLength: number }): number {
-  return task === 'qa' ? 384 : Math.min(512, tok?.modelMaxLength ?? 512);
+  return TASKS.get(task).defaultMaxLength ?? Math.min(512, tok?.modelMaxLength ?? 512);
 }
 
 /** Fills the splits no file provides with a seeded (stratified for single-label) split of the training set. */

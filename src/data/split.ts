@@ -1,5 +1,6 @@
 import { rng as mulberry32 } from '../engine/random.ts';
 import type { ClassificationExample, Example, QaExample, Task } from './types.ts';
+import { taskSpec, type TaskSpec } from '../tasks/index.ts';
 
 export { mulberry32 };
 
@@ -151,8 +152,8 @@ export const DEFAULT_VALIDATION_FRACTION = 0.1;
 export const SPLIT_SEED = 42;
 
 /** How splitExamples divides a task's rows. */
-export function splitKind(task: Task): 'stratified by label' | 'whole contexts' | 'random' {
-  return task === 'classification' || task === 'pair' ? 'stratified by label' : task === 'qa' ? 'whole contexts' : 'random';
+export function splitKind(task: Task): TaskSpec['split'] {
+  return taskSpec(task).split;
 }
 
 /**

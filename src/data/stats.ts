@@ -1,5 +1,6 @@
-import { countEntities, type TagScheme } from './tags.ts';
-import type { Example, MultilabelExample, NerExample, QaExample, ClassificationExample, Task } from './types.ts';
+import type { TagScheme } from './tags.ts';
+import type { Example, Task } from './types.ts';
+import { taskSpec } from '../tasks/index.ts';
 
 /**
  * The value that covers fraction `q` of the examples (nearest rank on the sorted values): a `max_length`
@@ -70,35 +71,10 @@ export function suggestMaxLength(tokenLengths: readonly number[], modelMax = 512
  * entities per type (NER), answerable/unanswerable questions (QA). Classes with no example stay, as 0.
  */
 export function labelDistribution(task: Task, examples: readonly Example[], vocab: readonly string[] = [], scheme: TagScheme = 'IOB2'): Record<string, number> {
-  const counts = new Map<string, number>();
-  if (task === 'ner') {
-    for (const e of examples) countEntities((e as NerExample).tags, scheme, counts);
-    const types = [...counts.keys()].sort();
-    return Object.fromEntries(types.map((t) => [t, counts.get(t)!]));
-  }
-  if (task === 'qa') {
-    let unanswerable = 0;
-    for (const e of examples) if ((e as QaExample).answers.text.length === 0) unanswerable++;
-    return { answerable: examples.length - unanswerable, unanswerable };
-  }
-  for (const l of vocab) counts.set(l, 0);
-  for (const e of examples) {
-    const labels = task === 'multilabel' ? (e as MultilabelExample).labels : [(e as ClassificationExample).label];
-    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-  }
-  return Object.fromEntries(counts);
+  return taskSpec(task).labelDistribution(examples, vocab, scheme);
 }
 
 /** Text length in characters, a tokenizer-free stand-in shown before a model is chosen. */
 export function charLength(task: Task, e: Example): number {
-  switch (task) {
-    case 'qa':
-      return (e as QaExample).question.length + (e as QaExample).context.length;
-    case 'ner':
-      return (e as NerExample).tokens.reduce((a, t) => a + t.length + 1, -1);
-    case 'pair':
-      return (e as ClassificationExample).text.length + ((e as ClassificationExample).textPair?.length ?? 0);
-    default:
-      return (e as ClassificationExample | MultilabelExample).text.length;
-  }
+  return taskSpec(task).charLength(e);
 }

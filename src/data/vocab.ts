@@ -42,3 +42,11 @@ export function labelMaps(labels: readonly string[]): LabelMaps {
   });
   return { id2label, label2id };
 }
+
+/** Rows (or positives) per label: the vocabulary's labels first, in order, 0 when unused; then any others as met. */
+export function countLabels(labelsPerExample: Iterable<readonly string[]>, vocab: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const l of vocab) counts.set(l, 0);
+  for (const labels of labelsPerExample) for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return Object.fromEntries(counts);
+}

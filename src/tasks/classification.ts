@@ -1,5 +1,8 @@
 /** Single-label text classification: one text, one class per row; softmax over C classes. */
+import { classificationColumns } from '../data/columnRoles';
+import { converted, toClassification } from '../data/rowConverters';
 import type { ClassificationExample } from '../data/types';
+import { countLabels, sortLabels } from '../data/vocab';
 import { classificationMetrics } from '../metrics';
 import type { Prediction } from '../protocol/train';
 import { encodeText } from '../tokenize/encode';
@@ -8,16 +11,25 @@ import type { TaskSpec } from './types';
 
 /** Shared with `pair`, which differs only in its second text, its name and its views. */
 export const singleLabel = {
+  converter: (m) => (row) => converted(toClassification(row, m)),
   labelsOf: (e: ClassificationExample) => [e.label],
+  labelNoun: 'label',
+  tagScheme: false,
+  vocabulary: (trainLabels) => sortLabels(trainLabels),
+  labelDistribution: (examples, vocab) => countLabels(examples.map((e) => [e.label]), vocab),
+  split: 'stratified by label',
   encode(tok, c, _index, opts) {
     const enc = encodeText(tok, c.text, c.textPair, { maxLength: opts.maxLength, truncation: 'longest_first' });
     return [{ ...enc, label: opts.labelOf(c.label) }];
   },
   labelKind: 'class',
+  tokenLength: (tok, c) => encodeText(tok, c.text, c.textPair).inputIds.length,
+  slidingWindows: false,
   head: 'seqcls',
   problemType: 'single_label_classification',
   hasLabelVocabulary: true,
   loss: { classWeights: true, posWeight: false, labelSmoothing: true },
+  decodeNeedsExamples: false,
   decode(split, raw, labels, lossMetric) {
     const f = split.features;
     const scores = raw.logits.map(softmax);
@@ -38,6 +50,9 @@ export const classification: TaskSpec<ClassificationExample> = {
   name: 'classification',
   title: 'Text classification (one label)',
   ...singleLabel,
+  detect: { priority: () => 40, columns: classificationColumns },
+  requiredRoles: (m) => (m.text && m.label ? null : 'a text column and a label column'),
+  charLength: (e) => e.text.length,
   // Any checkpoint no other task claims (a pair checkpoint reads as this too: config.json cannot tell them apart).
   recognises: (config, arch) =>
     !arch.endsWith('ForQuestionAnswering') && !arch.endsWith('ForTokenClassification') && config.problem_type !== 'multi_label_classification',

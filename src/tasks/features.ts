@@ -1,9 +1,10 @@
-/** Examples of a task → packed features: the task's spec encodes each example, tokenize/ loops and packs. */
+/** Examples of a task → packed features and token lengths: the task's spec encodes, tokenize/ loops and packs. */
 import type { Example, Task } from '../data/types';
 import { encodeExamples, type BuildOptions } from '../tokenize/build';
 import type { FeatureSet } from '../tokenize/features';
 import type { BulkControl, StudioTokenizer } from '../tokenize/types';
-import { taskSpec } from './index';
+import { mapWithProgress } from '../tokenize/stats';
+import { specOf } from './index';
 import type { TaskSpec } from './types';
 
 export type { BuildOptions } from '../tokenize/build';
@@ -16,8 +17,14 @@ export function buildFeatures(
   opts: BuildOptions,
   control: BulkControl = {},
 ): Promise<FeatureSet> {
-  const spec = typeof task === 'string' ? taskSpec(task) : task;
+  const spec = specOf(task);
   const labelToId = opts.labelToId ?? new Map<string, number>();
   const base = { maxLength: opts.maxLength, stride: opts.stride ?? 128, numLabels: labelToId.size, labelToId, labelAllSubtokens: opts.labelAllSubtokens };
   return encodeExamples(tok, examples, (ex, index, labelOf) => spec.encode(tok, ex, index, { ...base, labelOf }), opts, control);
+}
+
+/** Untruncated length with special tokens of every example (QA: question + whole context). */
+export function tokenLengths(tok: StudioTokenizer, examples: Example[], task: Task | TaskSpec, control?: BulkControl): number[] {
+  const spec = specOf(task);
+  return mapWithProgress(examples, (e) => spec.tokenLength(tok, e), control);
 }

@@ -47,6 +47,9 @@ const BUILT_IN: Record<Task, TaskSpec> = { classification, pair, multilabel, ner
 
 export const TASKS: TaskRegistry = createTaskRegistry(Object.values(BUILT_IN));
 
+/** The task a file falls back to when nothing is detected but the user chose columns. */
+export const DEFAULT_TASK: Task = 'classification';
+
 /** The spec of a built-in task. */
 export const taskSpec = (task: Task): TaskSpec => TASKS.get(task);
 

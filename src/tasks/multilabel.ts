@@ -1,5 +1,8 @@
 /** Multi-label classification: any number of classes per text; one sigmoid per class, BCE loss. */
+import { hasLabelListColumn, multilabelColumns } from '../data/columnRoles';
+import { converted, toMultilabel } from '../data/rowConverters';
 import type { MultilabelExample } from '../data/types';
+import { countLabels, sortLabels } from '../data/vocab';
 import { multilabelMetrics } from '../metrics';
 import type { Prediction } from '../protocol/train';
 import { encodeText } from '../tokenize/encode';
@@ -12,7 +15,25 @@ const THRESHOLD = 0.5;
 export const multilabel: TaskSpec<MultilabelExample> = {
   name: 'multilabel',
   title: 'Multi-label classification',
+  detect: {
+    priority: (singleLabel) => (singleLabel ? 30 : 20),
+    // A file with a single-label column is multi-label only when it also has a list of labels.
+    candidate: (profiles, singleLabel) => !singleLabel || hasLabelListColumn(profiles),
+    columns: multilabelColumns,
+  },
+  requiredRoles: (m) => (m.text && (m.labels || m.labels_vector || m.label_columns?.length) ? null : 'a text column and a label list or 0/1 label columns'),
+  converter(m) {
+    // A 0/1 vector's width is fixed by the first row; any other width is a broken row, not a new class.
+    const width = { n: -1 };
+    return (row) => converted(toMultilabel(row, m, width));
+  },
   labelsOf: (e) => e.labels,
+  labelNoun: 'label',
+  tagScheme: false,
+  vocabulary: (trainLabels) => sortLabels(trainLabels),
+  labelDistribution: (examples, vocab) => countLabels(examples.map((e) => e.labels), vocab),
+  charLength: (e) => e.text.length,
+  split: 'random',
   encode(tok, m, _index, opts) {
     const enc = encodeText(tok, m.text, undefined, { maxLength: opts.maxLength, truncation: 'longest_first' });
     const multiHot = new Array<number>(opts.numLabels).fill(0);
@@ -20,11 +41,14 @@ export const multilabel: TaskSpec<MultilabelExample> = {
     return [{ ...enc, multiHot }];
   },
   labelKind: 'multi',
+  tokenLength: (tok, m) => encodeText(tok, m.text, undefined).inputIds.length,
+  slidingWindows: false,
   head: 'seqcls',
   problemType: 'multi_label_classification',
   hasLabelVocabulary: true,
   recognises: (config) => config.problem_type === 'multi_label_classification',
   loss: { classWeights: false, posWeight: true, labelSmoothing: false },
+  decodeNeedsExamples: false,
   decode(split, raw, labels, lossMetric) {
     const f = split.features;
     const scores = raw.logits.map((row) => Array.from(row, sigmoid));

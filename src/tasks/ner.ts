@@ -1,26 +1,49 @@
 /** Named entities (token classification): one tag per word, scored on its first sub-token, seqeval metrics. */
+import { nerColumns } from '../data/columnRoles';
+import { toNerExample } from '../data/convert-ner';
+import { converted } from '../data/rowConverters';
+import { countEntities } from '../data/tags';
 import type { NerExample } from '../data/types';
+import { sortTags } from '../data/vocab';
 import { nerMetrics } from '../metrics';
 import type { Prediction } from '../protocol/train';
-import { alignNerLabels } from '../tokenize/ner';
+import { numSpecialTokens } from '../tokenize/layout';
+import { alignNerLabels, wordTokens } from '../tokenize/ner';
 import { argmax } from './scores';
 import type { TaskSpec } from './types';
 
 export const ner: TaskSpec<NerExample> = {
   name: 'ner',
   title: 'Named entities (token classification)',
+  detect: { priority: () => 10, columns: nerColumns },
+  requiredRoles: (m) => (m.tokens && m.tags ? null : 'a tokens column and a tags column'),
+  converter: (m) => (row) => converted(toNerExample(row, m)),
   labelsOf: (e) => e.tags,
+  labelNoun: 'tag',
+  tagScheme: true,
+  vocabulary: (trainLabels) => sortTags(trainLabels),
+  labelDistribution(examples, _vocab, scheme) {
+    const counts = new Map<string, number>();
+    for (const e of examples) countEntities(e.tags, scheme, counts);
+    const types = [...counts.keys()].sort();
+    return Object.fromEntries(types.map((t) => [t, counts.get(t)!]));
+  },
+  charLength: (e) => e.tokens.reduce((a, t) => a + t.length + 1, -1),
+  split: 'random',
   encode(tok, ex, _index, opts) {
     const a = alignNerLabels(tok, ex, opts.labelToId, { maxLength: opts.maxLength, labelAllSubtokens: opts.labelAllSubtokens, padding: 'none' });
     return [{ ...a, tokenLabels: a.labels }];
   },
   labelKind: 'token',
+  tokenLength: (tok, e) => e.tokens.reduce((n, w) => n + wordTokens(tok, w).length, numSpecialTokens(tok.layout, false)),
+  slidingWindows: false,
   head: 'tokcls',
   problemType: 'single_label_classification',
   hasLabelVocabulary: true,
   recognises: (_config, arch) => arch.endsWith('ForTokenClassification'),
   loss: { classWeights: true, posWeight: false, labelSmoothing: true },
   /** Word tags from the first sub-token of each word: the positions whose label is not -100. */
+  decodeNeedsExamples: true,
   decode(split, raw, labels, lossMetric) {
     const f = split.features;
     const examples = split.examples as NerExample[] | undefined;

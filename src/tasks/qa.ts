@@ -1,22 +1,43 @@
 /** Extractive question answering (SQuAD v1/v2): windows over the context, start/end logits, best span. */
+import { qaColumns } from '../data/columnRoles';
+import { toQaExample } from '../data/convert-qa';
+import { converted } from '../data/rowConverters';
 import type { QaExample } from '../data/types';
 import { decodeQaAnswer, qaMetrics, type QaWindow } from '../metrics';
 import type { Prediction } from '../protocol/train';
+import { encodeText } from '../tokenize/encode';
 import { encodeQaWindows } from '../tokenize/qa';
 import type { TaskSpec } from './types';
 
 export const qa: TaskSpec<QaExample> = {
   name: 'qa',
   title: 'Question answering',
+  detect: { priority: () => 0, columns: qaColumns },
+  requiredRoles: (m) =>
+    m.question && m.context && (m.answers || (m.answer_text && m.answer_start)) ? null : 'question, context and answers (or answer_text + answer_start) columns',
+  converter: (m) => (row, origin) => converted(toQaExample(row, m, origin)),
   labelsOf: () => [],
+  labelNoun: 'label',
+  tagScheme: false,
+  vocabulary: () => [],
+  labelDistribution(examples) {
+    const unanswerable = examples.filter((e) => e.answers.text.length === 0).length;
+    return { answerable: examples.length - unanswerable, unanswerable };
+  },
+  charLength: (e) => e.question.length + e.context.length,
+  split: 'whole contexts',
   encode: (tok, ex, index, opts) =>
     encodeQaWindows(tok, ex, { maxLength: opts.maxLength, stride: opts.stride, padding: 'none' }).map((w) => ({ ...w, exampleIndex: index })),
   labelKind: 'span',
+  tokenLength: (tok, q) => encodeText(tok, q.question.trimStart(), q.context).inputIds.length,
+  slidingWindows: true,
+  defaultMaxLength: 384,
   head: 'qa',
   problemType: 'single_label_classification',
   hasLabelVocabulary: false,
   recognises: (_config, arch) => arch.endsWith('ForQuestionAnswering'),
   loss: { classWeights: false, posWeight: false, labelSmoothing: false },
+  decodeNeedsExamples: true,
   decode(split, raw, _labels, lossMetric) {
     const f = split.features;
     const examples = split.examples as QaExample[] | undefined;

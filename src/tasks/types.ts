@@ -4,6 +4,11 @@
  * instead of comparing task names. A spec calls the per-task helpers of data/, tokenize/, engine/ and
  * metrics/; those helpers never import src/tasks (tests/unit/tasks/layers.test.ts keeps it so).
  */
+import type { Converted, RowOrigin } from '../data/convert';
+import type { ColumnMapping } from '../data/detect';
+import type { ColumnProfile } from '../data/profile';
+import type { Row } from '../data/records';
+import type { TagScheme } from '../data/tags';
 import type { Example } from '../data/types';
 import type { HeadKind, HfConfig, ProblemType } from '../engine/config';
 import type { Prediction, EvalSplitData, SplitResult } from '../protocol/train';
@@ -50,14 +55,45 @@ export interface TaskSpec<E extends Example = Example> {
   readonly title: string;
 
   // ── data ──────────────────────────────────────────────────────────────────────────────────────────────
+  /** How auto-detection finds this task's columns (data/detect.ts tries the tasks by `priority`, lowest first). */
+  readonly detect: {
+    /** `singleLabel`: a column is named like one label per row (`label`, `class`, …). */
+    priority(singleLabel: boolean): number;
+    /** Whether auto-detection tries this task at all (default: yes). */
+    candidate?(profiles: Map<string, ColumnProfile>, singleLabel: boolean): boolean;
+    /** Its column roles, or null when the file does not look like this task. */
+    columns(profiles: Map<string, ColumnProfile>, rows: number): ColumnMapping | null;
+  };
+  /** What a mapping lacks for this task, in words; null when complete. */
+  requiredRoles(m: ColumnMapping): string | null;
+  /** Row → example, or every problem found in the row. */
+  converter(m: ColumnMapping): (row: Row, origin: RowOrigin) => Converted;
   /** The labels one example uses (its class, its classes, its tags; none for QA). */
   labelsOf(e: E): string[];
+  /** What a label is called in messages ("tag" for NER). */
+  readonly labelNoun: 'label' | 'tag';
+  /** Whether tag sequences are checked against a tagging scheme (IOB2, BIOES, …). */
+  readonly tagScheme: boolean;
+  /** The label vocabulary in its saved order, from the training labels. */
+  vocabulary(trainLabels: Iterable<string>): string[];
+  /** Counts for the data summary (rows per class, entities per type, answerable questions, …). */
+  labelDistribution(examples: readonly E[], vocab: readonly string[], scheme: TagScheme): Record<string, number>;
+  /** Text length in characters, shown before a tokenizer is loaded. */
+  charLength(e: E): number;
+  /** How a held-out split is drawn. */
+  readonly split: 'stratified by label' | 'whole contexts' | 'random';
 
   // ── tokenization ──────────────────────────────────────────────────────────────────────────────────────
   /** Feature rows of one example (QA: one per window; `index` is the example's position). */
   encode(tok: StudioTokenizer, e: E, index: number, opts: EncodeOptions): FeatureRow[];
   /** How its labels sit in a FeatureSet, hence in a batch. */
   readonly labelKind: LabelKind;
+  /** Untruncated length in tokens with special tokens (QA: question + whole context). */
+  tokenLength(tok: StudioTokenizer, e: E): number;
+  /** Long inputs become overlapping windows (QA): token stats report window coverage, `stride` applies. */
+  readonly slidingWindows: boolean;
+  /** max_length when none is chosen (else the model's limit, at most 512); `npm run train` uses it too. */
+  readonly defaultMaxLength?: number;
 
   // ── model ─────────────────────────────────────────────────────────────────────────────────────────────
   readonly head: HeadKind;
@@ -72,6 +108,8 @@ export interface TaskSpec<E extends Example = Example> {
   readonly loss: { readonly classWeights: boolean; readonly posWeight: boolean; readonly labelSmoothing: boolean };
 
   // ── evaluation ────────────────────────────────────────────────────────────────────────────────────────
+  /** Whether `decode` needs the split's examples (QA contexts, NER words), so they travel to the train worker. */
+  readonly decodeNeedsExamples: boolean;
   /** Raw outputs → predictions (the predictions.jsonl lines) and, with gold labels, the metrics. */
   decode(split: EvalSplitData, raw: RawOutputs, labels: readonly string[], lossMetric: Record<string, number>): DecodedSplit;
   /** The numbers an evaluation reports and the charts offer; metricForBest must be one of them. */

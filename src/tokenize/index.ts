@@ -5,5 +5,5 @@ export { encodeQaWindows, contextWindows, answerRange, answerTokens, type QaWind
 export { alignNerLabels, wordTokens, beginToInside, IGNORE_LABEL, type NerOptions } from './ner.ts';
 export { packFeatures, transferList, rowView, type FeatureRow, type FeatureSet } from './features.ts';
 export { encodeExamples, type BuildOptions, type EncodeExample } from './build.ts';
-export { tokenLengths, qaCoverage, type QaCoverage } from './stats.ts';
+export { mapWithProgress, qaCoverage, type QaCoverage } from './stats.ts';
 export type * from './types.ts';

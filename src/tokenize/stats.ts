@@ -2,10 +2,8 @@
  * Dataset statistics that depend on the tokenizer: token lengths (to pick max_length) and, for QA, whether
  * the windows keep every answer reachable and how exactly token boundaries can reproduce the answers.
  */
-import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types.ts';
-import { encodeText, segmentOf } from './encode.ts';
-import { numSpecialTokens } from './layout.ts';
-import { wordTokens } from './ner.ts';
+import type { QaExample } from '../data/types.ts';
+import { segmentOf } from './encode.ts';
 import { answerRange, encodeQaWindows } from './qa.ts';
 import type { BulkControl, Span, StudioTokenizer } from './types.ts';
 
@@ -17,27 +15,11 @@ function tick(control: BulkControl | undefined, i: number, total: number): void 
   control.onProgress?.(i, total);
 }
 
-/** Untruncated length with special tokens of every example (QA: question + whole context). */
-export function tokenLengths(tok: StudioTokenizer, examples: Example[], task: Task, control?: BulkControl): number[] {
+/** Calls `each` per example with progress and cancellation every PROGRESS_EVERY examples. */
+export function mapWithProgress<E, T>(examples: readonly E[], each: (e: E) => T, control?: BulkControl): T[] {
   return examples.map((ex, i) => {
     tick(control, i, examples.length);
-    switch (task) {
-      case 'classification':
-      case 'pair': {
-        const c = ex as ClassificationExample;
-        return encodeText(tok, c.text, c.textPair).inputIds.length;
-      }
-      case 'multilabel':
-        return encodeText(tok, (ex as MultilabelExample).text, undefined).inputIds.length;
-      case 'qa': {
-        const q = ex as QaExample;
-        return encodeText(tok, q.question.trimStart(), q.context).inputIds.length;
-      }
-      case 'ner': {
-        const words = (ex as NerExample).tokens;
-        return words.reduce((n, w) => n + wordTokens(tok, w).length, numSpecialTokens(tok.layout, false));
-      }
-    }
+    return each(ex);
   });
 }
 

@@ -1,12 +1,11 @@
 /** Packing into Int32Array features, transfer lists, the async builder (progress, cancel) and token lengths. */
 import { describe, expect, it } from 'vitest';
 import type { ClassificationExample, MultilabelExample, NerExample, QaExample } from '../../../src/data/types.ts';
-import { buildFeatures } from '../../../src/tasks/features.ts';
+import { buildFeatures, tokenLengths } from '../../../src/tasks/features.ts';
 import { encodeText } from '../../../src/tokenize/encode.ts';
 import { packFeatures, rowView, transferList } from '../../../src/tokenize/features.ts';
 import { IGNORE_LABEL } from '../../../src/tokenize/ner.ts';
 import { encodeQaWindows } from '../../../src/tokenize/qa.ts';
-import { tokenLengths } from '../../../src/tokenize/stats.ts';
 import { fixtureTokenizer, xquadExamples } from './helpers.ts';
 
 describe('packFeatures', () => {
