@@ -23,6 +23,7 @@ import type { TrainManifest } from './browser/trainEntry.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
 import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
+import { taskSpec } from '../src/tasks/index.ts';
 
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
@@ -152,15 +153,16 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   if (args.test) files.push({ path: args.test, split: 'test' as never });
   const split = args.valid ? undefined : { validation: args.validFraction, test: 0, seed: SPLIT_SEED };
   const data = await parseTrainFiles(files, args.task === 'auto' ? undefined : args.task, split);
-  const errors = validateTrainConfig(resolveTrainConfig(input), { task: data.task, labels: data.task === 'qa' ? [] : data.labels });
+  const spec = taskSpec(data.task);
+  const errors = validateTrainConfig(resolveTrainConfig(input), { task: data.task, labels: spec.hasLabelVocabulary ? data.labels : [] });
   if (errors.length) throw new UsageError(`invalid config for ${data.task}:\n- ${errors.join('\n- ')}`);
   const tok = await loadTokenizer(modelSource(args.model));
-  const maxLength = Math.min(args.maxLength ?? (data.task === 'qa' ? 384 : 128), tok.modelMaxLength);
+  const maxLength = Math.min(args.maxLength ?? spec.defaultMaxLength ?? 128, tok.modelMaxLength);
   const stride = Math.min(args.stride ?? 128, Math.floor(maxLength / 2));
   const work = mkdtempSync(join(tmpdir(), 'studio-train-'));
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
-  const keepExamples = data.task === 'qa' || data.task === 'ner';
+  const keepExamples = spec.decodeNeedsExamples;
   const splits: TrainManifest['splits'] = {
     train: await writeSplit(work, 'train', await featuresFor(tok, data, data.examples.train, maxLength, stride)),
   };

@@ -10,9 +10,10 @@ import { parseFiles, type ParseResult } from '../../src/data/pipeline.ts';
 import type { SplitName } from '../../src/data/split.ts';
 import { applySplit } from '../../src/data/session.ts';
 import type { SplitRequest } from '../../src/protocol/data.ts';
-import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../../src/data/types.ts';
+import type { Example, Task } from '../../src/data/types.ts';
 import type { FeatureSet } from '../../src/tokenize/features.ts';
 import { buildFeatures } from '../../src/tasks/features.ts';
+import { taskSpec } from '../../src/tasks/index.ts';
 import type { StudioTokenizer } from '../../src/tokenize/index.ts';
 
 export class DataError extends Error {}
@@ -52,25 +53,7 @@ export async function parseTrainFiles(files: { path: string; split: SplitName }[
  * rows held out of --data can be scored again from predictions.jsonl.
  */
 export function goldRow(task: Task, e: Example): Record<string, unknown> {
-  switch (task) {
-    case 'classification':
-    case 'pair': {
-      const c = e as ClassificationExample;
-      return c.textPair === undefined ? { text: c.text, label: c.label } : { text: c.text, text_pair: c.textPair, label: c.label };
-    }
-    case 'multilabel': {
-      const m = e as MultilabelExample;
-      return { text: m.text, labels: m.labels };
-    }
-    case 'qa': {
-      const q = e as QaExample;
-      return { id: q.id, question: q.question, context: q.context, answers: { text: q.answers.text, answer_start: q.answers.answerStart } };
-    }
-    case 'ner': {
-      const n = e as NerExample;
-      return { tokens: n.tokens, ner_tags: n.tags };
-    }
-  }
+  return taskSpec(task).goldLine(e);
 }
 
 const FIELDS = ['inputIds', 'attentionMask', 'tokenTypeIds', 'labels', 'startPositions', 'endPositions', 'exampleIndex', 'offsets'] as const;

@@ -45,12 +45,3 @@ export function lossScaleData(h: History): AlignedData {
 export function evalSeries(h: History, keys: readonly string[]): AlignedData {
   return [h.evalStep.slice(), ...keys.map((k) => (h.evalMetrics[k] ?? h.evalStep.map(() => null)).slice())] as AlignedData;
 }
-
-/** The metrics each task charts (those present in the history are drawn). */
-export const TASK_METRICS: Record<string, string[]> = {
-  classification: ['accuracy', 'f1_macro', 'f1_micro'],
-  pair: ['accuracy', 'f1_macro', 'f1_micro'],
-  multilabel: ['f1_micro', 'f1_macro', 'roc_auc_macro'],
-  qa: ['exact_match', 'f1'],
-  ner: ['f1', 'precision', 'recall'],
-};

@@ -7,6 +7,7 @@ import { emptyHistory, type History } from '../charts/history';
 import * as data from '../client/dataClient';
 import { TrainClient } from '../client/trainClient';
 import { saveDataset, type CheckpointRecord, type RunRecord } from '../persist/runs';
+import { taskSpec } from '../tasks/index';
 import type { EvalSplitData, ResumeState } from '../protocol/train';
 import { resumeConfig } from './resumeConfig';
 import { RunController, runView } from './runController';
@@ -91,7 +92,7 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
   try {
     const progress = (label: string) => (p: { loaded: number; total: number }) => set({ prepareMessage: `${label} ${p.loaded} / ${p.total}` });
     const summary = get().summary!;
-    const withExamples = r.task === 'qa' || r.task === 'ner';
+    const withExamples = taskSpec(r.task).decodeNeedsExamples;
     const evalSplit = async (split: 'validation' | 'test'): Promise<EvalSplitData | undefined> => {
       if (!summary.splits[split]) return undefined;
       const features = await data.encode(split, r.maxLength, progress(`Encoding ${split}`));

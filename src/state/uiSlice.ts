@@ -1,9 +1,10 @@
 /** The GPU adapter, the playground, multi-label thresholds and downloads. */
 import * as predictor from '../client/predictClient';
-import type { ClassificationExample, Example, MultilabelExample, NerExample, QaExample, Task } from '../data/types';
+import type { Example, Task } from '../data/types';
 import type { AdapterReport } from '../engine/backend';
 import { parseKernelMode, type KernelMode } from '../engine/kernels/modes';
 import type { Prediction, TrainEvent } from '../protocol/train';
+import { taskSpec } from '../tasks/index';
 import { downloadRunZip, runCheckpointFiles } from './exportRun';
 import { expandZips } from './modelSlice';
 import type { Slice } from './types';
@@ -61,20 +62,7 @@ export interface UiSlice {
 
 /** One typed input as an example of the task; the gold label is a placeholder the metrics ignore. */
 export function playgroundExample(task: Task, labels: string[], input: PlaygroundInput): { example: Example; words?: string[] } {
-  switch (task) {
-    case 'classification':
-      return { example: { text: input.text, label: labels[0] } satisfies ClassificationExample };
-    case 'pair':
-      return { example: { text: input.text, textPair: input.textPair, label: labels[0] } satisfies ClassificationExample };
-    case 'multilabel':
-      return { example: { text: input.text, labels: [] } satisfies MultilabelExample };
-    case 'ner': {
-      const words = input.text.split(/\s+/).filter(Boolean);
-      return { example: { tokens: words, tags: words.map(() => 'O') } satisfies NerExample, words };
-    }
-    case 'qa':
-      return { example: { id: 'playground', question: input.question, context: input.context, answers: { text: [], answerStart: [] } } satisfies QaExample };
-  }
+  return taskSpec(task).playgroundExample(input, labels);
 }
 
 export const createUiSlice: Slice<UiSlice> = (set, get) => {
@@ -135,8 +123,10 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
       const { example, words } = playgroundExample(pgTask, pgLabels, pgInput);
       set({ pgStatus: 'predicting', pgError: null });
       try {
-        const ev = await predictor.predict([example], pgTask === 'qa' ? 384 : (maxLength ?? 128));
-        set({ pgStatus: 'ready', pgResult: { prediction: ev.predictions[0], words, context: pgTask === 'qa' ? pgInput.context : undefined, elapsedMs: ev.elapsedMs } });
+        const spec = taskSpec(pgTask);
+        const ev = await predictor.predict([example], spec.defaultMaxLength ?? maxLength ?? 128);
+        const context = spec.views.playground === 'question-context' ? pgInput.context : undefined;
+        set({ pgStatus: 'ready', pgResult: { prediction: ev.predictions[0], words, context, elapsedMs: ev.elapsedMs } });
       } catch (e) {
         set({ pgStatus: 'error', pgError: (e as Error).message });
       }

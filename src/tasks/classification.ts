@@ -41,6 +41,7 @@ export const singleLabel = {
     const metrics = { ...lossMetric, accuracy: m.accuracy, f1_macro: m.f1_macro, f1_micro: m.f1_micro, f1_weighted: m.f1_weighted, precision_macro: m.precision_macro, recall_macro: m.recall_macro };
     return { result: { metrics, report: m }, predictions };
   },
+  goldLine: (c: ClassificationExample) => (c.textPair === undefined ? { text: c.text, label: c.label } : { text: c.text, text_pair: c.textPair, label: c.label }),
   metrics: ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'f1_weighted', 'precision_macro', 'recall_macro'],
   chartedMetrics: ['accuracy', 'f1_macro', 'f1_micro'],
   defaultMetric: 'accuracy',
@@ -56,6 +57,8 @@ export const classification: TaskSpec<ClassificationExample> = {
   // Any checkpoint no other task claims (a pair checkpoint reads as this too: config.json cannot tell them apart).
   recognises: (config, arch) =>
     !arch.endsWith('ForQuestionAnswering') && !arch.endsWith('ForTokenClassification') && config.problem_type !== 'multi_label_classification',
+  roles: ['text', 'label'],
+  playgroundExample: (input, labels) => ({ example: { text: input.text, label: labels[0] } }),
   views: { playground: 'text', examples: null },
   export: { pipelineTag: 'text-classification', autoClass: 'AutoModelForSequenceClassification', description: 'single-label text classification' },
 };

@@ -62,9 +62,12 @@ export const multilabel: TaskSpec<MultilabelExample> = {
     if (m.roc_auc_macro_defined !== null) metrics.roc_auc_macro = m.roc_auc_macro_defined;
     return { result: { metrics, report: m }, predictions };
   },
+  goldLine: (m) => ({ text: m.text, labels: m.labels }),
   metrics: ['loss', 'f1_micro', 'f1_macro', 'f1_weighted', 'f1_samples', 'subset_accuracy', 'hamming_loss', 'roc_auc_macro'],
   chartedMetrics: ['f1_micro', 'f1_macro', 'roc_auc_macro'],
   defaultMetric: 'f1_micro',
+  roles: ['text', 'labels'],
+  playgroundExample: (input) => ({ example: { text: input.text, labels: [] } }),
   views: { playground: 'text', examples: null },
   export: { pipelineTag: 'text-classification', autoClass: 'AutoModelForSequenceClassification', description: 'multi-label text classification' },
 };

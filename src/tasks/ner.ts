@@ -72,9 +72,15 @@ export const ner: TaskSpec<NerExample> = {
     const metrics = { ...lossMetric, f1: m.default.f1_micro, precision: m.default.precision_micro, recall: m.default.recall_micro, accuracy: m.accuracy, f1_strict: m.strict_iob2.f1_micro };
     return { result: { metrics, report: m }, predictions };
   },
+  goldLine: (n) => ({ tokens: n.tokens, ner_tags: n.tags }),
   metrics: ['loss', 'f1', 'precision', 'recall', 'accuracy', 'f1_strict'],
   chartedMetrics: ['f1', 'precision', 'recall'],
   defaultMetric: 'f1',
+  roles: ['tokens', 'tags'],
+  playgroundExample(input) {
+    const words = input.text.split(/\s+/).filter(Boolean);
+    return { example: { tokens: words, tags: words.map(() => 'O') }, words };
+  },
   views: { playground: 'text', examples: 'tags' },
   export: { pipelineTag: 'token-classification', autoClass: 'AutoModelForTokenClassification', description: 'named-entity recognition (token classification)' },
 };

@@ -13,6 +13,8 @@ export const pair: TaskSpec<ClassificationExample> = {
   requiredRoles: (m) => (m.text && m.text_pair && m.label ? null : 'two text columns and a label column'),
   charLength: (e) => e.text.length + (e.textPair?.length ?? 0),
   // A pair checkpoint looks like a classification one; the predictor reads it as classification.
+  roles: ['text', 'text_pair', 'label'],
+  playgroundExample: (input, labels) => ({ example: { text: input.text, textPair: input.textPair, label: labels[0] } }),
   views: { playground: 'pair', examples: null },
   export: { pipelineTag: 'text-classification', autoClass: 'AutoModelForSequenceClassification', description: 'sentence-pair classification' },
 };

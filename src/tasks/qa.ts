@@ -68,9 +68,12 @@ export const qa: TaskSpec<QaExample> = {
     const metrics = { ...lossMetric, exact_match: squad.exact_match, f1: squad.f1, korquad_exact_match: korquad.exact_match, korquad_f1: korquad.f1 };
     return { result: { metrics, report: { ...m, per_example: undefined } }, predictions };
   },
+  goldLine: (q) => ({ id: q.id, question: q.question, context: q.context, answers: { text: q.answers.text, answer_start: q.answers.answerStart } }),
   metrics: ['loss', 'exact_match', 'f1'],
   chartedMetrics: ['exact_match', 'f1'],
   defaultMetric: 'f1',
+  roles: ['question', 'context', 'answers', 'answer_text', 'answer_start', 'id'],
+  playgroundExample: (input) => ({ example: { id: 'playground', question: input.question, context: input.context, answers: { text: [], answerStart: [] } } }),
   views: { playground: 'question-context', examples: 'span' },
   export: { pipelineTag: 'question-answering', autoClass: 'AutoModelForQuestionAnswering', description: 'extractive question answering' },
 };

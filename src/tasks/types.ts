@@ -48,6 +48,14 @@ export interface EncodeOptions {
   labelAllSubtokens?: boolean;
 }
 
+/** What the playground form holds; each task reads the fields its view shows. */
+export interface PlaygroundText {
+  text: string;
+  textPair: string;
+  question: string;
+  context: string;
+}
+
 export interface TaskSpec<E extends Example = Example> {
   /** The name used in configs, run records, `--task` and metrics.json. */
   readonly name: string;
@@ -112,6 +120,8 @@ export interface TaskSpec<E extends Example = Example> {
   readonly decodeNeedsExamples: boolean;
   /** Raw outputs → predictions (the predictions.jsonl lines) and, with gold labels, the metrics. */
   decode(split: EvalSplitData, raw: RawOutputs, labels: readonly string[], lossMetric: Record<string, number>): DecodedSplit;
+  /** One example as the gold line `npm run eval` reads (predictions.jsonl lines are what `decode` returns). */
+  goldLine(e: E): Record<string, unknown>;
   /** The numbers an evaluation reports and the charts offer; metricForBest must be one of them. */
   readonly metrics: readonly string[];
   /** The validation metrics the live chart draws (those present in the history). */
@@ -120,6 +130,10 @@ export interface TaskSpec<E extends Example = Example> {
   readonly defaultMetric: string;
 
   // ── views and export ──────────────────────────────────────────────────────────────────────────────────
+  /** The column roles it uses, in the order the mapping editor shows them. */
+  readonly roles: readonly (keyof ColumnMapping)[];
+  /** One playground input as an example (its gold label a placeholder); `words`: NER's split of the text. */
+  playgroundExample(input: PlaygroundText, labels: readonly string[]): { example: E; words?: string[] };
   /** playground: which input form; examples: how validation predictions are shown (null: not shown). */
   readonly views: { readonly playground: 'text' | 'pair' | 'question-context'; readonly examples: 'span' | 'tags' | null };
   /** What the exported checkpoint's model card says: HF pipeline tag, Auto class, description. */

@@ -1,5 +1,6 @@
 import type { NerExample, QaExample } from '../data/types';
 import { useStudio } from '../state/store';
+import { taskSpec } from '../tasks/index';
 import { AnswerSpan } from './AnswerSpan';
 import { Entities } from './Entities';
 
@@ -10,13 +11,14 @@ export function ExampleResults() {
   const task = useStudio((s) => s.summary?.task);
   const predictions = useStudio((s) => s.predictions);
   const examples = useStudio((s) => s.resultExamples);
-  if (!predictions || !examples || (task !== 'qa' && task !== 'ner')) return null;
+  const view = task ? taskSpec(task).views.examples : null;
+  if (!predictions || !examples || !view) return null;
   return (
     <div className="examples">
-      <h3>Validation examples (predicted{task === 'qa' ? ' in green, gold in yellow' : ' above, gold below'})</h3>
+      <h3>Validation examples (predicted{view === 'span' ? ' in green, gold in yellow' : ' above, gold below'})</h3>
       {examples.slice(0, SHOWN).map((ex, i) => {
         const p = predictions[i];
-        if (task === 'qa') {
+        if (view === 'span') {
           const q = ex as QaExample;
           const qa = p && 'prediction_text' in p ? p : undefined;
           return (

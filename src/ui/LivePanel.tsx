@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
-import { evalSeries, hasLossScale, lossScaleData, stepSeries, TASK_METRICS, trainLossData } from '../charts/build';
+import { evalSeries, hasLossScale, lossScaleData, stepSeries, trainLossData } from '../charts/build';
 import { progressOf } from '../charts/history';
 import { formatDuration } from '../charts/series';
 import { UPlotChart } from '../charts/UPlotChart';
 import { fmtCount } from '../state/selectors';
 import { useStudio } from '../state/store';
+import { DEFAULT_TASK, taskSpec } from '../tasks/index';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea'];
 
@@ -17,7 +18,7 @@ export function LivePanel() {
   const task = useStudio((s) => s.summary?.task ?? null);
   const logs = useStudio((s) => s.logs);
   if (!runId) return null;
-  const metrics = TASK_METRICS[task ?? 'classification'];
+  const metrics = taskSpec(task ?? DEFAULT_TASK).chartedMetrics;
   return (
     <section className="panel" aria-labelledby="live-title" id="live">
       <h2 id="live-title">4 · Live</h2>

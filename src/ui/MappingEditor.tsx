@@ -1,24 +1,12 @@
 import type { Task } from '../data/types';
 import type { ColumnMapping } from '../protocol/data';
 import { useStudio } from '../state/store';
+import { TASKS, taskSpec } from '../tasks/index';
 
-const TASKS: { id: Task | 'auto'; name: string }[] = [
+const CHOICES: { id: Task | 'auto'; name: string }[] = [
   { id: 'auto', name: 'Detect automatically' },
-  { id: 'classification', name: 'Text classification (one label)' },
-  { id: 'pair', name: 'Sentence-pair classification' },
-  { id: 'multilabel', name: 'Multi-label classification' },
-  { id: 'ner', name: 'Named entities (token classification)' },
-  { id: 'qa', name: 'Question answering' },
+  ...TASKS.list().map((t) => ({ id: t.name as Task, name: t.title })),
 ];
-
-/** The roles each task needs, in the order they are shown. */
-const ROLES: Record<Task, (keyof ColumnMapping)[]> = {
-  classification: ['text', 'label'],
-  pair: ['text', 'text_pair', 'label'],
-  multilabel: ['text', 'labels'],
-  ner: ['tokens', 'tags'],
-  qa: ['question', 'context', 'answers', 'answer_text', 'answer_start', 'id'],
-};
 
 /** The detected task and column roles, each editable; Accept confirms them. */
 export function MappingEditor() {
@@ -35,15 +23,15 @@ export function MappingEditor() {
       <label>
         Task
         <select value={taskChoice} onChange={(e) => void setTask(e.target.value as Task | 'auto')}>
-          {TASKS.map((t) => (
+          {CHOICES.map((t) => (
             <option key={t.id} value={t.id}>
-              {t.id === 'auto' && task ? `Detected: ${TASKS.find((x) => x.id === task)?.name}` : t.name}
+              {t.id === 'auto' && task ? `Detected: ${taskSpec(task).title}` : t.name}
             </option>
           ))}
         </select>
       </label>
       {task &&
-        ROLES[task].map((role) => (
+        taskSpec(task).roles.map((role) => (
           <label key={role}>
             {role.replace('_', ' ')}
             <select value={(summary.columns[role] as string | undefined) ?? ''} onChange={(e) => void setColumn(role, e.target.value || undefined)}>

@@ -1,4 +1,5 @@
 import { useStudio } from '../state/store';
+import { taskSpec } from '../tasks/index';
 import { DropZone } from './DropZone';
 import { PredictionView } from './PredictionView';
 
@@ -9,6 +10,7 @@ export function PlaygroundPanel() {
   const status = useStudio((s) => s.pgStatus);
   const label = useStudio((s) => s.pgLabel);
   const task = useStudio((s) => s.pgTask);
+  const form = task ? taskSpec(task).views.playground : null;
   const input = useStudio((s) => s.pgInput);
   const result = useStudio((s) => s.pgResult);
   const error = useStudio((s) => s.pgError);
@@ -39,7 +41,7 @@ export function PlaygroundPanel() {
           <p className="muted">
             Model: {label} ({task})
           </p>
-          {task === 'qa' ? (
+          {form === 'question-context' ? (
             <>
               <label>
                 Question
@@ -52,11 +54,11 @@ export function PlaygroundPanel() {
             </>
           ) : (
             <label>
-              {task === 'pair' ? 'First text' : 'Text'}
+              {form === 'pair' ? 'First text' : 'Text'}
               <textarea rows={3} value={input.text} onChange={(e) => setPlaygroundInput({ text: e.target.value })} />
             </label>
           )}
-          {task === 'pair' && (
+          {form === 'pair' && (
             <label>
               Second text
               <textarea rows={3} value={input.textPair} onChange={(e) => setPlaygroundInput({ textPair: e.target.value })} />
