@@ -120,10 +120,15 @@ export const layerNormGradGammaSpec = (chunks: number, cols: number): ProgramSpe
  * update, M2 = M2a + M2b + δ²·na·nb/n, δ = mean_b − mean_a.
  */
 export const layerNormStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
-  const lanes = rowLanes(cols);
+  // Rows of a multiple of 4 features are read as vec4s (v4): one 16-byte load per lane and step.
+  const v4 = cols % 4 === 0;
+  const lanes = rowLanes(v4 ? cols / 4 : cols);
+  const load = (h: string) => (v4 ? `X[base / 4 + ${h}]` : `X[base + ${h}]`);
+  const end = v4 ? 'uniforms.cols / 4' : 'uniforms.cols';
   return {
-    key: `studio_ln_stats_wg${lanes}`,
+    key: `studio_ln_stats_wg${lanes}${v4 ? 'v4' : ''}`,
     inputs: ['X'],
+    inputComponents: [v4 ? 4 : 1],
     uniforms: 'rows : i32, cols : i32, eps : f32,',
     outputSize: rows * 2,
     threads: rows * lanes,
@@ -140,12 +145,12 @@ export const layerNormStatsWgSpec = (rows: number, cols: number): ProgramSpec =>
       var n = 0.0;
       var s = 0.0;
       if (live) {
-        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) { s += X[base + h]; n += 1.0; }
+        for (var h = i32(lane); h < ${end}; h += ${lanes}) { ${v4 ? `let v = ${load('h')}; s += (v.x + v.y) + (v.z + v.w); n += 4.0;` : `s += ${load('h')}; n += 1.0;`} }
       }
       let mean = s / max(n, 1.0);
       var m2 = 0.0;
       if (live) {
-        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) { let d = X[base + h] - mean; m2 += d * d; }
+        for (var h = i32(lane); h < ${end}; h += ${lanes}) { let d = ${load('h')} - mean; m2 += ${v4 ? 'dot(d, d)' : 'd * d'}; }
       }
       pn[lane] = n;
       pmean[lane] = mean;
@@ -172,10 +177,12 @@ export const layerNormStatsWgSpec = (rows: number, cols: number): ProgramSpec =>
 
 /** mean_h(dy·γ) and mean_h(dy·γ·x̂) with a workgroup per row. */
 export const layerNormGradRowsWgSpec = (rows: number, cols: number): ProgramSpec => {
-  const lanes = rowLanes(cols);
+  const v4 = cols % 4 === 0; // as layerNormStatsWgSpec
+  const lanes = rowLanes(v4 ? cols / 4 : cols);
   return {
-    key: `studio_ln_grad_rows_wg${lanes}`,
+    key: `studio_ln_grad_rows_wg${lanes}${v4 ? 'v4' : ''}`,
     inputs: ['Dy', 'X', 'Stats', 'Gamma'],
+    inputComponents: v4 ? [4, 4, 1, 4] : [1, 1, 1, 1],
     uniforms: 'rows : i32, cols : i32,',
     outputSize: rows * 2,
     threads: rows * lanes,
@@ -193,10 +200,18 @@ export const layerNormGradRowsWgSpec = (rows: number, cols: number): ProgramSpec
         let base = row * uniforms.cols;
         let mean = Stats[row * 2];
         let rstd = Stats[row * 2 + 1];
-        for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) {
+        ${
+          v4
+            ? `for (var h = i32(lane); h < uniforms.cols / 4; h += ${lanes}) {
+          let g = Dy[base / 4 + h] * Gamma[h];
+          a += (g.x + g.y) + (g.z + g.w);
+          b += dot(g, (X[base / 4 + h] - mean) * rstd);
+        }`
+            : `for (var h = i32(lane); h < uniforms.cols; h += ${lanes}) {
           let g = Dy[base + h] * Gamma[h];
           a += g;
           b += g * (X[base + h] - mean) * rstd;
+        }`
         }
       }
       sg[lane] = a;

@@ -43,6 +43,11 @@ export interface ProgramSpec {
   workgroupSize?: number;
   /** WGSL of `fn main(index : i32) { ... }`; `result` is the output buffer. */
   main: string;
+  /**
+   * Per input, 4 to bind it as `array<vec4<f32>>` (its length a multiple of 4; index it in vec4s), else 1.
+   * The workgroup row programs read rows of a multiple of 4 features this way: one 16-byte load per lane.
+   */
+  inputComponents?: number[];
 }
 
 export class FlatProgram implements WebGPUProgram {
@@ -53,6 +58,7 @@ export class FlatProgram implements WebGPUProgram {
   variableNames: string[];
   uniforms: string;
   workgroupSize: [number, number, number] = [64, 1, 1];
+  variableComponents?: number[];
   private readonly code: string;
 
   constructor(spec: ProgramSpec) {
@@ -62,6 +68,7 @@ export class FlatProgram implements WebGPUProgram {
     this.uniforms = spec.uniforms;
     this.code = spec.main;
     if (spec.workgroupSize) this.workgroupSize = [spec.workgroupSize, 1, 1];
+    if (spec.inputComponents) this.variableComponents = spec.inputComponents;
     // tfjs folds this into 2-D/3-D past 65535 workgroups; `index` is then rebuilt by getGlobalIndex().
     this.dispatch = [Math.max(1, Math.ceil(spec.threads / this.workgroupSize[0])), 1, 1];
   }

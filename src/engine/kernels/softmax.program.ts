@@ -13,6 +13,13 @@ const Z = `
     return S[row * uniforms.cols + j] * uniforms.scale + Bias[b * uniforms.cols + j];
   }`;
 
+/** The same as vec4s of keys 4j … 4j+3 (a row of a multiple of 4 keys, both inputs bound as vec4). */
+const Z4 = `
+  fn z4(row : i32, j : i32) -> vec4<f32> {
+    let b = row / uniforms.rowsPerBatch;
+    return S[row * uniforms.cols / 4 + j] * uniforms.scale + Bias[b * uniforms.cols / 4 + j];
+  }`;
+
 export const softmaxStatsSpec = (rows: number): ProgramSpec => ({
   key: 'studio_softmax_stats',
   inputs: ['S', 'Bias'],
@@ -89,16 +96,19 @@ export const softmaxGradApplySpec = (size: number): ProgramSpec => ({
  * ordinary difference of two z (no ±FLT_MAX sentinel, whose exp SwiftShader gets wrong).
  */
 export const softmaxStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
-  const lanes = rowLanes(cols);
+  // Rows of a multiple of 4 keys are read as vec4s (v4), scores and bias alike (the bias row has the same length).
+  const v4 = cols % 4 === 0;
+  const lanes = rowLanes(v4 ? cols / 4 : cols);
   return {
-    key: `studio_softmax_stats_wg${lanes}`,
+    key: `studio_softmax_stats_wg${lanes}${v4 ? 'v4' : ''}`,
     inputs: ['S', 'Bias'],
+    inputComponents: v4 ? [4, 4] : [1, 1],
     uniforms: 'rows : i32, cols : i32, rowsPerBatch : i32, scale : f32,',
     outputSize: rows * 2,
     threads: rows * lanes,
     workgroupSize: lanes,
     main: `
-    ${Z}
+    ${v4 ? Z4 : Z}
     var<workgroup> pm : array<f32, ${lanes}>;
     var<workgroup> pl : array<f32, ${lanes}>;
     fn main(index : i32) {
@@ -107,12 +117,23 @@ export const softmaxStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
       var m = 0.0;
       var l = 0.0;
       if (row < uniforms.rows) {
-        m = z(row, 0);
+        ${
+          v4
+            ? `m = z4(row, 0).x;
+        for (var j = i32(lane); j < uniforms.cols / 4; j += ${lanes}) {
+          let v = z4(row, j);
+          let m2 = max(m, max(max(v.x, v.y), max(v.z, v.w)));
+          let e = exp(v - vec4<f32>(m2));
+          l = l * exp(m - m2) + ((e.x + e.y) + (e.z + e.w));
+          m = m2;
+        }`
+            : `m = z(row, 0);
         for (var j = i32(lane); j < uniforms.cols; j += ${lanes}) {
           let v = z(row, j);
           let m2 = max(m, v);
           l = l * exp(m - m2) + exp(v - m2);
           m = m2;
+        }`
         }
       }
       pm[lane] = m;
@@ -132,10 +153,12 @@ export const softmaxStatsWgSpec = (rows: number, cols: number): ProgramSpec => {
 
 /** Σ_j dy·y with a workgroup per row. */
 export const softmaxGradRowsWgSpec = (rows: number, cols: number): ProgramSpec => {
-  const lanes = rowLanes(cols);
+  const v4 = cols % 4 === 0; // as softmaxStatsWgSpec
+  const lanes = rowLanes(v4 ? cols / 4 : cols);
   return {
-    key: `studio_softmax_grad_rows_wg${lanes}`,
+    key: `studio_softmax_grad_rows_wg${lanes}${v4 ? 'v4' : ''}`,
     inputs: ['Dy', 'Y'],
+    inputComponents: v4 ? [4, 4] : [1, 1],
     uniforms: 'rows : i32, cols : i32,',
     outputSize: rows,
     threads: rows * lanes,
@@ -148,7 +171,11 @@ export const softmaxGradRowsWgSpec = (rows: number, cols: number): ProgramSpec =
       var s = 0.0;
       if (row < uniforms.rows) {
         let base = row * uniforms.cols;
-        for (var j = i32(lane); j < uniforms.cols; j += ${lanes}) { s += Dy[base + j] * Y[base + j]; }
+        ${
+          v4
+            ? `for (var j = i32(lane); j < uniforms.cols / 4; j += ${lanes}) { s += dot(Dy[base / 4 + j], Y[base / 4 + j]); }`
+            : `for (var j = i32(lane); j < uniforms.cols; j += ${lanes}) { s += Dy[base + j] * Y[base + j]; }`
+        }
       }
       part[lane] = s;
       ${treeReduce(lanes, sumStep('part'))}

@@ -95,6 +95,9 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     [2 * ROW_CHUNK.workgroup + 77, 7], // dγ and dβ in three row chunks in the workgroup variant, then a second pass
     [2 * ROW_CHUNK.flat + 77, 7], // the same in the flat variant
     [70000, 9], // > 65535 row workgroups of 4 lanes: a 2-D dispatch; dγ over 137 chunks
+    [37, 256], // H a multiple of 4: the workgroup variant reads vec4s (16 lanes of 4)
+    [5, 12], // vec4, 3 a row
+    [70000, 8], // vec4, > 65535 row workgroups
   ])('layerNorm %i × %i: values, dx, dγ, dβ', async (rows, cols) => {
     setKernelMode(variant);
     const x = tf.add(random([rows, cols], 1, 3), 5); // a large mean tests the centring
@@ -108,6 +111,7 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
       4,
     );
     expectVariant(r.keys, variant, LN_PROGRAMS);
+    expect([...r.keys].filter((k) => k.endsWith('v4')).length > 0, 'vec4 row programs').toBe(variant === 'workgroup' && cols % 4 === 0);
     expect(r.value).toBeLessThan(5e-6);
     for (const e of r.grads) expect(e).toBeLessThan(1e-5);
     tf.dispose([x, gamma, beta]);
@@ -119,6 +123,9 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
     [1, 2, 130, 0.5], // several keys a lane
     [2, 3, 1, 0.5], // T = 1: the probability is 1, the gradient 0
     [13200, 1, 5, 1], // 66000 rows of 2 lanes: > 65535 workgroups
+    [2, 3, 8, 0.5], // T a multiple of 4: the workgroup variant reads vec4s
+    [1, 2, 128, 0.125], // vec4, 8 lanes of 4
+    [16500, 1, 4, 1], // vec4, 66000 rows of one lane: > 65535 workgroups
   ])('maskedSoftmax [%i, %i, %i, T]: values and gradient, padded keys get 0', async (B, N, T, scale) => {
     setKernelMode(variant);
     const scores = random([B, N, T, T], 5, 4);
@@ -134,6 +141,7 @@ describe.each(['flat', 'workgroup'] as const)('%s variant matches the plain ops'
       6,
     );
     expectVariant(r.keys, variant, SOFTMAX_PROGRAMS);
+    expect([...r.keys].filter((k) => k.endsWith('v4')).length > 0, 'vec4 row programs').toBe(variant === 'workgroup' && T % 4 === 0);
     expect(r.value).toBeLessThan(5e-6);
     expect(r.grads[0]).toBeLessThan(1e-5);
     const y = maskedSoftmax(scores as tf.Tensor4D, bias, scale);
