@@ -3,7 +3,7 @@
  * with which settings, and how to load it. Pure: run record in, Markdown out.
  */
 import type { RunRecord } from '../persist/runs';
-import { taskSpec } from '../tasks/index';
+import { taskSpec, type TaskSpec } from '../tasks/index';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
@@ -12,9 +12,10 @@ function metricsTable(title: string, m: Record<string, number> | undefined): str
   return [`### ${title}`, '', '| metric | value |', '|---|---|', ...Object.entries(m).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ''];
 }
 
-export function modelCard(run: RunRecord, baseModel: string | null): string {
+/** `spec`: the run's task spec (a toy task's in tests; the registry's otherwise). */
+export function modelCard(run: RunRecord, baseModel: string | null, spec: TaskSpec = taskSpec(run.task)): string {
   const c = run.config as Record<string, unknown>;
-  const { pipelineTag, autoClass, description } = taskSpec(run.task).export;
+  const { pipelineTag, autoClass, description } = spec.export;
   const lines = [
     '---',
     'library_name: transformers',

@@ -1,6 +1,6 @@
 /** Checks a TrainConfig before a run and says, per field, what is wrong and what is allowed. */
 import type { Task } from '../data/types';
-import { taskSpec } from '../tasks/index';
+import { specOf, taskSpec, type TaskSpec } from '../tasks/index';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config';
 
 export interface ValidationContext {
@@ -14,8 +14,8 @@ export interface ValidationContext {
 const SCHEDULES = ['linear', 'cosine', 'constant', 'constant_with_warmup'];
 
 /** The metric that picks the best checkpoint when the config names none (the task's spec says which). */
-export function defaultMetricFor(task: Task): string {
-  return taskSpec(task).defaultMetric;
+export function defaultMetricFor(task: Task | TaskSpec): string {
+  return specOf(task).defaultMetric;
 }
 
 /** Lower is better only for losses and the Hamming loss. */

@@ -1,6 +1,7 @@
 /** The fixed facts of a run, decided once before the first step: step counts, schedule, what trains and how. */
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/types';
+import type { TaskSpec } from '../tasks/types';
 import { LoraAdapter } from '../engine/lora';
 import type { BertFamilyModel } from '../engine/model';
 import type { FeatureSet } from '../tokenize/features';
@@ -47,7 +48,7 @@ export function prepareModel(model: BertFamilyModel, config: TrainConfig): void 
 export function makePlan(
   model: BertFamilyModel,
   config: TrainConfig,
-  task: Task,
+  task: Task | TaskSpec,
   labels: readonly string[],
   batchesPerEpoch: number,
   trainFeatures: FeatureSet | null,

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../data/types';
+import type { TaskSpec } from '../tasks/types';
 import { mixedPrecision, setMixedPrecision } from '../engine/kernels/precision';
 import type { BertFamilyModel } from '../engine/model';
 import type { EvalSplitData, Prediction, ResumeState, SplitResult, TrainEvent } from '../protocol/train';
@@ -23,7 +24,8 @@ import { scaledTrainStep, trainStep, type Batch, type ScaledStepResult, type Ste
 
 export interface TrainerInit {
   model: BertFamilyModel;
-  task: Task;
+  /** A built-in task, or its spec (how tests train a toy task that no registry lists). */
+  task: Task | TaskSpec;
   labels: string[];
   config: TrainConfig;
   train: BatchSource;
