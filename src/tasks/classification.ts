@@ -9,7 +9,7 @@ import { encodeText } from '../tokenize/encode';
 import { argmax, softmax } from './scores';
 import type { TaskSpec } from './types';
 
-/** Shared with `pair`, which differs only in its second text, its name and its views. */
+/** Shared with `pair`, which differs in its columns (a second text), its length and its playground form. */
 export const singleLabel = {
   converter: (m) => (row) => converted(toClassification(row, m)),
   labelsOf: (e: ClassificationExample) => [e.label],

@@ -1,7 +1,7 @@
 /**
  * Examples → packed training features, whatever the task: the task's spec (src/tasks) encodes one example,
- * this loops, reports progress and packs. Async only so that it yields to the event loop now and then: a worker cannot see a cancel message
- * while a synchronous loop runs, and progress events must get out.
+ * this loops, reports progress and packs. Async only so that it yields to the event loop now and then: a
+ * worker cannot see a cancel message while a synchronous loop runs, and progress events must get out.
  */
 import { packFeatures, type FeatureRow, type FeatureSet } from './features.ts';
 import type { BulkControl, StudioTokenizer } from './types.ts';
