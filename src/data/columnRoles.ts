@@ -64,7 +64,7 @@ export function hasSingleLabelColumn(profiles: Map<string, ColumnProfile>): bool
 export const hasLabelListColumn = (profiles: Map<string, ColumnProfile>): boolean => !!byName(LIST_LABEL, profiles, isList);
 
 /** Question + context + answers (structured, or answer text + start columns). */
-export function qaColumns(profiles: Map<string, ColumnProfile>, rows: number): ColumnMapping | null {
+export function qaColumns(profiles: Map<string, ColumnProfile>): ColumnMapping | null {
   const question = byName(QUESTION, profiles, isText);
   const context = byName(CONTEXT, profiles, isText, question ? [question] : []);
   if (!question || !context) return null;
@@ -81,7 +81,7 @@ export function qaColumns(profiles: Map<string, ColumnProfile>, rows: number): C
 }
 
 /** A list-of-words column and a tag list of the same lengths. */
-export function nerColumns(profiles: Map<string, ColumnProfile>, rows: number): ColumnMapping | null {
+export function nerColumns(profiles: Map<string, ColumnProfile>): ColumnMapping | null {
   const tokens = byName(TOKENS, profiles, isStringList) ?? [...profiles.values()].find(isStringList)?.name;
   if (!tokens) return null;
   const lens = profiles.get(tokens)!.listLengths;
@@ -104,7 +104,7 @@ export function pairColumns(profiles: Map<string, ColumnProfile>, rows: number):
 }
 
 /** A text and a label list, a 0/1 vector, or several 0/1 columns. */
-export function multilabelColumns(profiles: Map<string, ColumnProfile>, rows: number): ColumnMapping | null {
+export function multilabelColumns(profiles: Map<string, ColumnProfile>): ColumnMapping | null {
   const text = byName(TEXT, profiles, isText) ?? longestText(profiles, []);
   if (!text) return null;
   const list = byName(LIST_LABEL, profiles, isList, [text]) ?? [...profiles.values()].find((p) => p.name !== text && isList(p))?.name;
