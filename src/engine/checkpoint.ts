@@ -13,7 +13,7 @@ import {
   type ProblemType,
 } from './config';
 import { BertFamilyModel } from './model';
-import { modelSpecs, type ParamSpec } from './names';
+import { mlmNames, modelSpecs, type ParamSpec } from './names';
 import { normal, rng } from './random';
 import { parseSafetensors, toFloat32, type RawTensor } from './safetensors';
 
@@ -129,9 +129,12 @@ export async function loadModel(source: FileSource, opts: LoadOptions = {}): Pro
 
   const byName = new Map<string, RawTensor>();
   const unexpected: string[] = [];
+  // A masked-LM decoder tied to the word embeddings is saved as copies under its own names: not weights of their own.
+  const aliases = new Set(head === 'mlm' ? Object.keys(mlmNames(enc).tied) : []);
   for (const [name, t] of raw) {
     if (IGNORED.test(name)) continue;
     const canon = canonicalName(name, enc, wanted);
+    if (aliases.has(canon)) continue;
     if (wanted.has(canon)) byName.set(canon, t);
     else unexpected.push(name);
   }

@@ -1,7 +1,8 @@
 /** The Hugging Face `config.json` fields the engine reads, normalised across BERT-family architectures. */
 
 export type Architecture = 'bert' | 'roberta' | 'xlm-roberta' | 'electra' | 'distilbert';
-export type HeadKind = 'seqcls' | 'qa' | 'tokcls';
+/** `mlm`: *ForMaskedLM, a per-position vocabulary head whose decoder is the word-embedding matrix. */
+export type HeadKind = 'seqcls' | 'qa' | 'tokcls' | 'mlm';
 export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
 export type Activation = 'gelu' | 'gelu_new' | 'relu';
 
@@ -132,6 +133,7 @@ export function headFromArchitectures(cfg: HfConfig): HeadKind | null {
   if (arch.endsWith('ForSequenceClassification')) return 'seqcls';
   if (arch.endsWith('ForQuestionAnswering')) return 'qa';
   if (arch.endsWith('ForTokenClassification')) return 'tokcls';
+  if (arch.endsWith('ForMaskedLM')) return 'mlm';
   return null;
 }
 
@@ -152,6 +154,7 @@ const CLASS_SUFFIX: Record<HeadKind, string> = {
   seqcls: 'ForSequenceClassification',
   qa: 'ForQuestionAnswering',
   tokcls: 'ForTokenClassification',
+  mlm: 'ForMaskedLM',
 };
 
 export function architectureName(modelType: Architecture, head: HeadKind): string {

@@ -1,11 +1,11 @@
 /** Task heads with Hugging Face's exact structure. Shapes: B batch, T tokens, H hidden, C labels. */
 import * as tf from '@tensorflow/tfjs';
 import type { EncoderConfig, HeadKind } from './config';
-import { activate, type DropoutContext, linear, type Params } from './layers';
-import { headNames } from './names';
+import { activate, type DropoutContext, layerNorm, linear, linearWith, param, type Params } from './layers';
+import { embeddingNames, headNames, mlmNames } from './names';
 
 export interface HeadOutputs {
-  /** seqcls [B, C]; tokcls [B, T, C] */
+  /** seqcls [B, C]; tokcls [B, T, C]; mlm [B, T, V] */
   logits?: tf.Tensor;
   /** qa [B, T] */
   startLogits?: tf.Tensor2D;
@@ -46,6 +46,7 @@ export function applyHead(
 ): HeadOutputs {
   const { B, T } = shape;
   const H = cfg.hiddenSize;
+  if (head === 'mlm') return { logits: maskedLmLogits(cfg, params, h, shape) };
   const names = headNames(cfg, head);
   if (names.kind === 'qa') {
     const logits = tf.reshape(linear(drop.apply(h, rates.qa), params, names.out), [B, T, 2]);
@@ -71,4 +72,16 @@ export function applyHead(
   const dense = linear(drop.apply(cls, rates.classifier), params, names.dense);
   const act = poolerActivation(cfg, dense) as tf.Tensor2D;
   return { logits: linear(drop.apply(act, rates.classifier), params, names.out) };
+}
+
+/**
+ * *ForMaskedLM, every position: dense → activation → LayerNorm → · Eᵀ + bias, with E the word-embedding matrix
+ * itself (tied: the same variable as the lookup, so autodiff sums both uses' gradients). h [B*T, H] → [B, T, V].
+ */
+function maskedLmLogits(cfg: EncoderConfig, params: Params, h: tf.Tensor2D, shape: { B: number; T: number }): tf.Tensor3D {
+  const m = mlmNames(cfg);
+  const x = layerNorm(activate(linear(h, params, m.dense), m.act) as tf.Tensor2D, params, m.norm, cfg.layerNormEps);
+  const E = param(params, embeddingNames(cfg).word) as tf.Tensor2D;
+  const logits = linearWith(x, E, param(params, m.bias));
+  return tf.reshape(logits, [shape.B, shape.T, cfg.vocabSize]) as tf.Tensor3D;
 }

@@ -21,8 +21,11 @@ export function param(params: Params, name: string): tf.Tensor {
  * Mixed precision: f16 inputs, f32 accumulation, input saved as packed f16 (kernels/linearHalf.ts).
  */
 export function linear(x: tf.Tensor2D, params: Params, name: string): tf.Tensor2D {
-  const w = param(params, `${name}.weight`) as tf.Tensor2D;
-  const b = param(params, `${name}.bias`);
+  return linearWith(x, param(params, `${name}.weight`) as tf.Tensor2D, param(params, `${name}.bias`));
+}
+
+/** The same with the tensors given (a tied decoder: the word-embedding matrix and the head's bias). */
+export function linearWith(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor): tf.Tensor2D {
   return mixedPrecision() ? linearHalfOp(x, w, b) : linearOp(x, w, b);
 }
 

@@ -3,7 +3,6 @@
  * a forward pass, the head's loss, and gradients with HF's padding_idx rule.
  */
 import * as tf from '@tensorflow/tfjs';
-import { zeroRowInPlace } from './kernels/zeroRow';
 import { architectureName, type EncoderConfig, type HeadKind, type HfConfig, type ProblemType } from './config';
 import { encode, type EncoderInputs } from './encoder';
 import { releaseDuringBackward } from './backwardRelease';
@@ -51,8 +50,6 @@ export class BertFamilyModel {
   /** HF name → variable. Map order = HF `named_parameters()` order. */
   readonly params = new Map<string, tf.Variable>();
   readonly specs: ParamSpec[];
-  /** Per-tensor padding_idx row and a [V, 1] mask that zeroes its gradient (nn.Embedding(padding_idx)). */
-  private readonly paddingMasks = new Map<string, { row: number; mask: tf.Tensor2D }>();
   private readonly uid = nextModelId++;
   /** Dropout overrides (0 for parity); default from the config. */
   readonly dropoutRates: { hidden: number; attention: number; classifier: number; qa: number };
@@ -76,11 +73,6 @@ export class BertFamilyModel {
       const init = tf.tensor(data, spec.shape, 'float32');
       this.params.set(spec.name, tf.variable(init, true, `m${this.uid}/${spec.name}`));
       init.dispose();
-      if (spec.paddingIdx !== undefined && spec.paddingIdx >= 0 && spec.paddingIdx < spec.shape[0]) {
-        const rows = new Float32Array(spec.shape[0]).fill(1);
-        rows[spec.paddingIdx] = 0;
-        this.paddingMasks.set(spec.name, { row: spec.paddingIdx, mask: tf.keep(tf.tensor2d(rows, [spec.shape[0], 1])) });
-      }
     }
     const cfg = encoderConfig;
     const distilQa = cfg.modelType === 'distilbert' ? Number(hfConfig.qa_dropout ?? 0.1) : 0;
@@ -141,7 +133,8 @@ export class BertFamilyModel {
     }
     const logits = out.logits!;
     const ce: CrossEntropyOptions = { classWeights: opts.classWeights, labelSmoothing: opts.labelSmoothing };
-    if (this.head === 'tokcls') {
+    if (this.head === 'tokcls' || this.head === 'mlm') {
+      // Per position over C labels, or over the V vocabulary logits (mlm); -100 positions ignored.
       const C = logits.shape[2]!;
       return crossEntropy(tf.reshape(logits, [-1, C]), tf.reshape(labels.labels!, [-1]), ce);
     }
@@ -156,7 +149,7 @@ export class BertFamilyModel {
 
   /**
    * Loss and d loss / d parameter for the trainable parameters (all, unless `only` names a subset).
-   * The padding_idx rows of embeddings get exactly zero gradient, as nn.Embedding(padding_idx) does.
+   * The padding_idx rows of embeddings get no gradient from their lookup, as nn.Embedding(padding_idx) (encoder.ts).
    * `lossScale` (mixed precision, train/gradScaler.ts) multiplies the loss before backward: the gradients come
    * back scaled by it, the loss does not.
    */
@@ -187,13 +180,6 @@ export class BertFamilyModel {
       if (!g) {
         g = tf.zerosLike(all.get(name)!); // unused by this head's forward (cannot happen for HF layouts)
       }
-      const padding = this.paddingMasks.get(name);
-      // The padding row gets no gradient (nn.Embedding(padding_idx)): zeroed in place, else by a mask product.
-      if (padding && !zeroRowInPlace(g as tf.Tensor2D, padding.row)) {
-        const masked = tf.mul(g, padding.mask);
-        g.dispose();
-        g = masked;
-      }
       out.set(name, g);
     }
     return { loss: value, grads: out };
@@ -214,8 +200,6 @@ export class BertFamilyModel {
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.lora?.dispose();
-    for (const p of this.paddingMasks.values()) p.mask.dispose();
     this.params.clear();
-    this.paddingMasks.clear();
   }
 }

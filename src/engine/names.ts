@@ -106,8 +106,51 @@ export function encoderSpecs(cfg: EncoderConfig): ParamSpec[] {
   return specs;
 }
 
+/**
+ * The masked-LM head per architecture: dense → activation → LayerNorm → · Eᵀ + bias, E the word-embedding
+ * matrix (tied: `tied` maps the decoder's own names to the canonical tensor, as `named_parameters()` lists it
+ * once), `order` the head's tensors in `named_parameters()` order, and `saved` the aliases `save_pretrained`
+ * writes as copies (RoBERTa's `_keys_to_ignore_on_save` drops both of its own).
+ */
+export function mlmNames(cfg: EncoderConfig) {
+  const word = embeddingNames(cfg).word;
+  switch (cfg.modelType) {
+    case 'bert':
+      return {
+        kind: 'mlm' as const, dense: 'cls.predictions.transform.dense', norm: 'cls.predictions.transform.LayerNorm', bias: 'cls.predictions.bias',
+        order: ['bias', 'dense', 'norm'] as const, act: cfg.activation,
+        tied: { 'cls.predictions.decoder.weight': word, 'cls.predictions.decoder.bias': 'cls.predictions.bias' } as Record<string, string>,
+        saved: ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias'],
+      };
+    case 'distilbert':
+      return {
+        kind: 'mlm' as const, dense: 'vocab_transform', norm: 'vocab_layer_norm', bias: 'vocab_projector.bias',
+        order: ['dense', 'norm', 'bias'] as const, act: cfg.activation,
+        tied: { 'vocab_projector.weight': word } as Record<string, string>,
+        saved: ['vocab_projector.weight'],
+      };
+    case 'electra':
+      // The generator: dense maps hidden → embedding_size, then E [V, embedding_size]; GELU is hard-coded.
+      return {
+        kind: 'mlm' as const, dense: 'generator_predictions.dense', norm: 'generator_predictions.LayerNorm', bias: 'generator_lm_head.bias',
+        order: ['norm', 'dense', 'bias'] as const, act: 'gelu' as const,
+        tied: { 'generator_lm_head.weight': word } as Record<string, string>,
+        saved: ['generator_lm_head.weight'],
+      };
+    default:
+      // RobertaLMHead (also XLM-R): GELU hard-coded.
+      return {
+        kind: 'mlm' as const, dense: 'lm_head.dense', norm: 'lm_head.layer_norm', bias: 'lm_head.bias',
+        order: ['bias', 'dense', 'norm'] as const, act: 'gelu' as const,
+        tied: { 'lm_head.decoder.weight': word, 'lm_head.decoder.bias': 'lm_head.bias' } as Record<string, string>,
+        saved: [] as string[],
+      };
+  }
+}
+
 /** Head tensor names per architecture; `pooler` only exists for BERT sequence classification. */
 export function headNames(cfg: EncoderConfig, head: HeadKind) {
+  if (head === 'mlm') throw new Error('the masked-LM head has its own names: mlmNames');
   if (head === 'qa') return { kind: 'qa' as const, out: 'qa_outputs' };
   if (head === 'tokcls') return { kind: 'tokcls' as const, out: 'classifier' };
   switch (cfg.modelType) {
@@ -121,8 +164,14 @@ export function headNames(cfg: EncoderConfig, head: HeadKind) {
 }
 
 export function headSpecs(cfg: EncoderConfig, head: HeadKind, numLabels: number): ParamSpec[] {
-  const n = headNames(cfg, head);
   const H = cfg.hiddenSize;
+  if (head === 'mlm') {
+    const m = mlmNames(cfg);
+    const E = cfg.embeddingSize; // the decoder reads E-wide vectors (ELECTRA's generator projects down to it)
+    const parts = { bias: [{ name: m.bias, shape: [cfg.vocabSize], init: 'zeros' as const }], dense: linear(m.dense, E, H), norm: layerNorm(m.norm, E) };
+    return m.order.flatMap((k): ParamSpec[] => parts[k]);
+  }
+  const n = headNames(cfg, head);
   if (n.kind === 'qa') return linear(n.out, 2, H);
   if (n.kind === 'tokcls') return linear(n.out, numLabels, H);
   return [...linear(n.dense, H, H), ...linear(n.out, numLabels, H)];

@@ -5,6 +5,7 @@
  */
 import type { HfConfig } from '../engine/config';
 import type { BertFamilyModel } from '../engine/model';
+import { mlmNames } from '../engine/names';
 import { writeSafetensors } from '../engine/safetensors';
 
 export interface ExportOptions {
@@ -30,8 +31,13 @@ export function checkpointConfig(model: BertFamilyModel, opts: ExportOptions = {
     model_type: base.model_type,
     torch_dtype: 'float32',
   };
-  if (model.head === 'qa') {
+  if (model.head === 'qa' || model.head === 'mlm') {
+    // No labels: QA has start/end outputs, a masked LM the vocabulary (save_pretrained writes no id2label there).
     delete config.problem_type;
+    if (model.head === 'mlm') {
+      delete config.id2label;
+      delete config.label2id;
+    }
   } else {
     config.id2label = Object.fromEntries(labels.map((l, i) => [String(i), l]));
     config.label2id = Object.fromEntries(labels.map((l, i) => [l, i]));
@@ -50,6 +56,15 @@ export async function exportCheckpoint(model: BertFamilyModel, opts: ExportOptio
     if (!data) throw new Error(`export: no value for ${s.name}`);
     return { name: s.name, shape: s.shape, data };
   });
+  // The tied decoder's copies, as save_pretrained writes them (mlmNames.saved; none for RoBERTa).
+  if (model.head === 'mlm') {
+    const m = mlmNames(model.encoderConfig);
+    const shapes = new Map(model.specs.map((s) => [s.name, s.shape]));
+    for (const alias of m.saved) {
+      const canon = m.tied[alias];
+      tensors.push({ name: alias, shape: shapes.get(canon)!, data: values.get(canon)! });
+    }
+  }
   const config = checkpointConfig(model, opts);
   return {
     'config.json': new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`),

@@ -26,7 +26,7 @@ export interface CaseReport {
   seconds: number;
 }
 
-const HEADS: Record<string, HeadKind> = { seqcls: 'seqcls', multilabel: 'seqcls', qa: 'qa', tokcls: 'tokcls' };
+const HEADS: Record<string, HeadKind> = { seqcls: 'seqcls', multilabel: 'seqcls', qa: 'qa', tokcls: 'tokcls', mlm: 'mlm' };
 
 function headOf(c: CaseJson): HeadKind {
   const h = HEADS[c.head];

@@ -21,6 +21,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { useFused, ints, registerWebGpuKernel, run, runKernel } from './program.ts';
 import { zerosSpec, linksSpec, gatherGradSpec, linksWgSpec, gatherGradWgSpec } from './embedding.program.ts';
 import { reductionVariant } from './select.ts';
+import { zeroRowInPlace } from './zeroRow.ts';
 
 const GRAD = 'StudioEmbeddingGrad';
 
@@ -42,18 +43,40 @@ function gradKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap;
   return grad;
 }
 
-/** table [V, E], ids int32 [N] → [N, E]; the gradient reaches the table only. */
-export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
-  if (!useFused()) return tf.gather(table, ids) as tf.Tensor2D;
-  registerWebGpuKernel(GRAD, gradKernel);
+/**
+ * table [V, E], ids int32 [N] → [N, E]; the gradient reaches the table only. With `paddingIdx`, as
+ * nn.Embedding(padding_idx): that row of this lookup's gradient is 0 (the row still takes part in the forward
+ * pass). Zeroing it here, not in the parameter's summed gradient, matters when the table is also used
+ * elsewhere: a masked-LM decoder tied to the word embeddings gives the padding row a gradient of its own.
+ */
+export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor1D, paddingIdx?: number): tf.Tensor2D {
   const vocab = table.shape[0];
+  const padding = paddingIdx !== undefined && paddingIdx >= 0 && paddingIdx < vocab ? paddingIdx : undefined;
+  const fused = useFused();
+  if (!fused && padding === undefined) return tf.gather(table, ids) as tf.Tensor2D;
+  if (fused) registerWebGpuKernel(GRAD, gradKernel);
   const op = tf.customGrad((t, save) => {
     // Saved, not captured: the forward runs in its own tidy, which would dispose ids before backward.
     (save as tf.GradSaveFunc)([ids]);
     return {
       value: tf.gather(t as tf.Tensor2D, ids) as tf.Tensor2D,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runKernel(GRAD, { dy, ids: saved[0] }, { vocab })[0],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        // gather's own gradient in plain ops (the tfjs mode); ours on webgpu.
+        const g = fused ? runKernel(GRAD, { dy, ids: saved[0] }, { vocab })[0] : tf.unsortedSegmentSum(dy, saved[0] as tf.Tensor1D, vocab);
+        return padding === undefined ? g : withoutRow(g as tf.Tensor2D, padding);
+      },
     };
   });
   return op(table) as tf.Tensor2D;
+}
+
+/** g with row `row` set to 0: in place where possible (zeroRow.ts), else by a 0/1 row mask. */
+function withoutRow(g: tf.Tensor2D, row: number): tf.Tensor2D {
+  if (zeroRowInPlace(g, row)) return g;
+  return tf.tidy(() => {
+    const keep = tf.sub(1, tf.oneHot(tf.tensor1d([row], 'int32'), g.shape[0]).reshape([g.shape[0], 1]));
+    const masked = tf.mul(g, keep) as tf.Tensor2D;
+    g.dispose();
+    return masked;
+  });
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadModel } from '../../../src/engine/checkpoint';
+import { mlmNames } from '../../../src/engine/names';
 import { parseSafetensors, toFloat32, writeSafetensors } from '../../../src/engine/safetensors';
 import { exportCheckpoint } from '../../../src/export/checkpoint';
 import { memorySource, urlSource } from '../../../src/hub/source';
@@ -108,4 +109,40 @@ describe('export', () => {
       back.dispose();
     },
   );
+});
+
+describe('masked-LM checkpoints: the decoder tied to the word embeddings', () => {
+  test.each([
+    ['bert-mlm', ['cls.predictions.decoder.weight', 'cls.predictions.decoder.bias']],
+    ['roberta-mlm', []],
+    ['electra-mlm', ['generator_lm_head.weight']],
+    ['distilbert-mlm', ['vocab_projector.weight']],
+  ])('%s: loads with its saved copies ignored, exports the copies save_pretrained writes (%j)', async (name, copies) => {
+    const fixture = await fixtureFiles(name);
+    const saved = parseSafetensors(fixture.weights.slice().buffer);
+    const { model, report } = await loadModel(urlSource(`${FIXTURES}/${name}/`));
+    expect(model.head).toBe('mlm');
+    expect(report).toEqual({ missing: [], unexpected: [], mismatched: [] });
+    // One variable for both uses: no parameter of the model carries a decoder alias.
+    for (const alias of copies) expect(model.params.has(alias)).toBe(false);
+    model.params.forEach((v) => v.assign(tf.add(v, 0.125)));
+    const files = await exportCheckpoint(model);
+    const written = parseSafetensors(files['model.safetensors'].slice().buffer);
+    const config = JSON.parse(new TextDecoder().decode(files['config.json']));
+    expect(config.architectures).toEqual([model.architecture]);
+    expect(config.id2label).toBeUndefined();
+    // Same names as the fixture's file (what transformers 4.27 wrote), and each copy equals its canonical tensor.
+    expect([...written.tensors.keys()].filter((k) => !k.endsWith('position_ids')).sort()).toEqual(
+      [...saved.tensors.keys()].filter((k) => !k.endsWith('position_ids')).sort(),
+    );
+    const values = await model.readParams();
+    const tied = mlmNames(model.encoderConfig).tied;
+    for (const alias of copies) expect(toFloat32(written.tensors.get(alias)!)).toEqual(values.get(tied[alias]));
+    const { model: back, report: backReport } = await loadModel(memorySource(files));
+    expect(backReport).toEqual({ missing: [], unexpected: [], mismatched: [] });
+    const b = await back.readParams();
+    for (const [k, v] of values) expect(new Uint8Array(b.get(k)!.buffer)).toEqual(new Uint8Array(v.buffer));
+    model.dispose();
+    back.dispose();
+  });
 });

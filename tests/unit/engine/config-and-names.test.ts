@@ -7,14 +7,15 @@ import { weightDecayByName } from '../../../src/train/paramGroups';
 const FIX = 'tests/fixtures/hf-reference';
 const cases = readdirSync(FIX).filter((d) => !['tokenizers', 'manifest.json', 'README.md'].includes(d));
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+/** Outputs of the head: QA's 2, the labels of id2label (a masked LM has none: its outputs are the vocabulary). */
+const numLabelsOf = (head: HeadKind, config: { id2label?: object }) => (head === 'qa' ? 2 : Object.keys(config.id2label ?? {}).length);
 
 describe('parameter names', () => {
   test.each(cases)('%s: specs equal HF named_parameters() in order, with the checkpoint shapes', (name) => {
     const config = json(`${FIX}/${name}/config.json`);
     const c = json(`${FIX}/${name}/case.json`);
     const head = headFromArchitectures(config) as HeadKind;
-    const numLabels = head === 'qa' ? 2 : Object.keys(config.id2label).length;
-    const specs = modelSpecs(parseEncoderConfig(config), head, numLabels);
+    const specs = modelSpecs(parseEncoderConfig(config), head, numLabelsOf(head, config));
     expect(specs.map((s) => s.name)).toEqual(c.parameter_names);
     const total = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
     expect(total).toBe(c.num_parameters);
@@ -24,7 +25,7 @@ describe('parameter names', () => {
     const config = json(`${FIX}/${name}/config.json`);
     const c = json(`${FIX}/${name}/case.json`);
     const head = headFromArchitectures(config) as HeadKind;
-    const specs = modelSpecs(parseEncoderConfig(config), head, head === 'qa' ? 2 : Object.keys(config.id2label).length);
+    const specs = modelSpecs(parseEncoderConfig(config), head, numLabelsOf(head, config));
     expect(weightDecayByName(specs, 0.01)).toEqual(weightDecayByName(specs, 0.01, c.optimizer.param_groups));
   });
 
