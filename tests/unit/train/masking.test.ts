@@ -1,0 +1,86 @@
+import { describe, expect, test } from 'vitest';
+import { rng } from '../../../src/engine/random';
+import { groupBlocks, lineBlocks } from '../../../src/tokenize/mlmBlocks';
+import { IGNORE_LABEL, maskBatch, maskSeed, maskSequence } from '../../../src/train/masking';
+
+const specials = { bos: 101, eos: 102 };
+
+describe('blocks as run_mlm.py builds them', () => {
+  test('group_texts: documents concatenated, cut into blocks of maxLength − 2, wrapped in specials, remainder dropped', () => {
+    const docs = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10]];
+    const blocks = groupBlocks(docs, 5, specials); // 3 content tokens a block; 10 tokens → 3 blocks, 1 dropped
+    expect(blocks.map((b) => b.ids)).toEqual([[101, 1, 2, 3, 102], [101, 4, 5, 6, 102], [101, 7, 8, 9, 102]]);
+    expect(blocks[0].special).toEqual([true, false, false, false, true]);
+    // Fewer tokens than one block: kept whole (group_texts only drops a remainder after full blocks).
+    expect(groupBlocks([[1, 2]], 16, specials).map((b) => b.ids)).toEqual([[101, 1, 2, 102]]);
+    expect(groupBlocks([[], []], 8, specials)).toEqual([]);
+  });
+
+  test('line by line: one block per non-empty document, truncated', () => {
+    const blocks = lineBlocks([[1, 2, 3, 4, 5], [], [6]], 5, specials);
+    expect(blocks.map((b) => b.ids)).toEqual([[101, 1, 2, 3, 102], [101, 6, 102]]);
+    expect(() => lineBlocks([[1]], 2, specials)).toThrow(/no room/);
+    expect(() => groupBlocks([[1]], 1, specials)).toThrow(/no room/);
+  });
+});
+
+describe('DataCollatorForLanguageModeling semantics', () => {
+  const opts = { probability: 0.15, maskTokenId: 4, vocabSize: 1000 };
+
+  test('15 % of maskable tokens chosen; of those 80 % [MASK], 10 % random, 10 % kept; labels only there', () => {
+    const n = 200_000;
+    const ids = Array.from({ length: n }, (_, i) => 10 + (i % 900));
+    const maskable = ids.map((_, i) => i % 10 !== 0); // every 10th position is "special"
+    const m = maskSequence(ids, maskable, opts, rng(1));
+    let chosen = 0;
+    let masked = 0;
+    let kept = 0;
+    let wrong = 0; // a label or input where the collator's rules forbid it
+    for (let i = 0; i < n; i++) {
+      if (!maskable[i] || m.labels[i] === IGNORE_LABEL) {
+        if (m.inputIds[i] !== ids[i] || (!maskable[i] && m.labels[i] !== IGNORE_LABEL)) wrong++;
+        continue;
+      }
+      chosen++;
+      if (m.labels[i] !== ids[i]) wrong++;
+      if (m.inputIds[i] === 4) masked++;
+      else if (m.inputIds[i] === ids[i]) kept++;
+    }
+    expect(wrong).toBe(0);
+    const maskableCount = maskable.filter(Boolean).length;
+    expect(chosen / maskableCount).toBeCloseTo(0.15, 2);
+    expect(masked / chosen).toBeCloseTo(0.8, 1);
+    // Kept: the 10 % left alone plus random draws that hit the same id (1/1000 of 10 %).
+    expect(Math.abs(kept / chosen - 0.1)).toBeLessThan(0.01);
+    expect(Math.abs((chosen - masked - kept) / chosen - 0.1)).toBeLessThan(0.01);
+  });
+
+  test('whole words: a word is chosen with all its pieces or not at all, about round(n·p) tokens in all', () => {
+    const n = 4000;
+    const ids = Array.from({ length: n }, (_, i) => 10 + i);
+    const wordStart = ids.map((_, i) => i % 3 === 0 || i % 7 === 0); // words of 1–3 pieces
+    const maskable = ids.map((_, i) => i !== 0 && i !== n - 1);
+    const m = maskSequence(ids, maskable, { ...opts, wordStart }, rng(2));
+    const chosen = (i: number) => m.labels[i] !== IGNORE_LABEL;
+    for (let i = 1; i < n - 1; i++) if (!wordStart[i] && maskable[i - 1]) expect(chosen(i)).toBe(chosen(i - 1));
+    const count = Array.from({ length: n }, (_, i) => chosen(i)).filter(Boolean).length;
+    const target = Math.round((n - 2) * 0.15);
+    expect(count).toBeLessThanOrEqual(target);
+    expect(count).toBeGreaterThan(target - 3);
+  });
+
+  test('batches: padding and specials never chosen; same seed, same masks; each epoch its own', () => {
+    const T = 8;
+    const ids = Int32Array.from({ length: 4 * T }, (_, i) => 20 + i);
+    const attention = Int32Array.from({ length: 4 * T }, (_, i) => (i % T < 6 ? 1 : 0));
+    const special = Uint8Array.from({ length: 4 * T }, (_, i) => (i % T === 0 || i % T === 5 ? 1 : 0));
+    const big = { ...opts, probability: 0.9 };
+    const a = maskBatch(ids, attention, special, T, big, maskSeed(7, 0, 3));
+    for (let i = 0; i < ids.length; i++) if (attention[i] === 0 || special[i] === 1) expect(a.labels[i]).toBe(IGNORE_LABEL);
+    expect(a.labels.some((l) => l !== IGNORE_LABEL)).toBe(true);
+    expect(maskBatch(ids, attention, special, T, big, maskSeed(7, 0, 3))).toEqual(a);
+    expect(maskBatch(ids, attention, special, T, big, maskSeed(7, 1, 3)).labels).not.toEqual(a.labels);
+    const seeds = new Set([0, 1, 2].flatMap((e) => [0, 1, 2].map((b) => maskSeed(7, e, b))));
+    expect(seeds.size).toBe(9);
+  });
+});
