@@ -1,7 +1,7 @@
 /**
  * `npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id | model dir>
  *   [--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N]
- *   [--max-length N] [--stride N] --out <dir>`
+ *   [--max-length N] [--stride N] [--kernels …] [--init pretrained|random] --out <dir>`
  *
  * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
  * headless Chromium on WebGPU. Prints one line per logging step and evaluation; writes <out>/metrics.json,
@@ -28,7 +28,7 @@ import { taskSpec } from '../src/tasks/index.ts';
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
   '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
-  '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] --out <dir>';
+  '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] [--init pretrained|random] --out <dir>';
 
 
 export class UsageError extends Error {}
@@ -47,13 +47,15 @@ export interface TrainArgs {
   validFraction: number;
   /** Kernel family (auto: tuned on the adapter before the first step). */
   kernels: KernelMode;
+  /** 'random': the model's architecture trained from scratch (HF's init, the config's seed). */
+  init: 'pretrained' | 'random';
   out: string;
 }
 
 const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto' };
+  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto', init: 'pretrained' };
   const posInt = (flag: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
@@ -89,6 +91,12 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         } catch (e) {
           throw new UsageError(`--${(e as Error).message}`);
         }
+        break;
+      }
+      case '--init': {
+        const v = value();
+        if (v !== 'pretrained' && v !== 'random') throw new UsageError(`--init must be pretrained or random (got ${v})`);
+        a.init = v;
         break;
       }
       case '--valid-fraction': {
@@ -178,6 +186,7 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     model: localModel ? { kind: 'url', baseUrl: '/@model/', label: `local:${resolve(args.model)}` } : { kind: 'hub', id: args.model },
     splits,
     kernels: args.kernels,
+    init: args.init,
   };
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);

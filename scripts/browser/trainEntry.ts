@@ -15,6 +15,7 @@ export interface TrainManifest {
   model: ModelRef;
   splits: { train: SplitManifest; validation?: SplitManifest; test?: SplitManifest };
   kernels: KernelMode;
+  init: 'pretrained' | 'random';
 }
 
 async function loadSplit(base: string, name: string, m: SplitManifest): Promise<EvalSplitData> {
@@ -75,6 +76,7 @@ export async function startTraining(base: string, relay: Relay): Promise<void> {
     data: { task: manifest.task, labels: manifest.labels, train: train.features, ...(validation ? { validation } : {}), ...(test ? { test } : {}) },
     config: manifest.config,
     kernels: manifest.kernels,
+    init: manifest.init,
   };
   worker.postMessage(cmd, trainTransferList(cmd));
   (globalThis as Record<string, unknown>).__trainWorker = worker;

@@ -23,8 +23,13 @@ export interface LoadOptions {
   /** Labels of the new head (id order); overrides config.id2label. */
   labels?: string[];
   problemType?: ProblemType;
-  /** Seed for initialising missing weights. */
+  /** Seed for initialising missing weights (every weight with init 'random'). */
   seed?: number;
+  /**
+   * 'random': every weight initialised as HF's `_init_weights` does, with `seed`; the checkpoint's config and
+   * tokenizer are used, its weights not even read (training from scratch as an explicit choice).
+   */
+  init?: 'pretrained' | 'random';
   onProgress?: (file: string, loaded: number, total: number) => void;
 }
 
@@ -35,6 +40,8 @@ export interface LoadReport {
   unexpected: string[];
   /** Head tensors whose shape differed (another label count) and were re-initialised. */
   mismatched: { name: string; checkpoint: number[]; model: number[] }[];
+  /** init 'random': the seed every weight was initialised with (the checkpoint's weights were not read). */
+  randomInit?: number;
 }
 
 export interface LoadedModel {
@@ -125,7 +132,8 @@ export async function loadModel(source: FileSource, opts: LoadOptions = {}): Pro
   const numLabels = head === 'qa' ? 2 : labels.length;
   const specs = modelSpecs(enc, head, numLabels);
   const wanted = new Set(specs.map((s) => s.name));
-  const raw = await readCheckpointTensors(source, opts.onProgress);
+  const fromScratch = opts.init === 'random';
+  const raw = fromScratch ? new Map<string, RawTensor>() : await readCheckpointTensors(source, opts.onProgress);
 
   const byName = new Map<string, RawTensor>();
   const unexpected: string[] = [];
@@ -156,7 +164,7 @@ export async function loadModel(source: FileSource, opts: LoadOptions = {}): Pro
       if (!data) throw new Error(`${source.label}: ${spec.name} has non-float dtype ${t.dtype}`);
       values.set(spec.name, data);
       continue;
-    } else {
+    } else if (!fromScratch) {
       missing.push(spec.name);
     }
     values.set(spec.name, initialValue(spec, enc.initializerRange, random));
@@ -168,12 +176,13 @@ export async function loadModel(source: FileSource, opts: LoadOptions = {}): Pro
     label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
   };
   const model = new BertFamilyModel(enc, head, numLabels, problemType, hfConfig, values);
-  return { model, config: hfConfig, report: { missing, unexpected, mismatched } };
+  return { model, config: hfConfig, report: { missing, unexpected, mismatched, ...(fromScratch ? { randomInit: opts.seed ?? 42 } : {}) } };
 }
 
 /** One line per list, like `from_pretrained`'s warnings. */
 export function describeLoadReport(report: LoadReport): string[] {
   const lines: string[] = [];
+  if (report.randomInit !== undefined) lines.push(`Every weight initialised at random (HF's init, seed ${report.randomInit}): training from scratch`);
   if (report.missing.length) lines.push(`Newly initialised (not in checkpoint): ${report.missing.join(', ')}`);
   if (report.mismatched.length) {
     lines.push(

@@ -45,6 +45,8 @@ export interface RunRecord {
   data: { files: { name: string; split: SplitName; rows: number; valid: number }[]; splits: Record<SplitName, number>; labelCounts: Record<string, number>; invalidRows: number };
   final: { validation: SplitResult | null; test: SplitResult | null; predictions: Prediction[] } | null;
   error: string | null;
+  /** 'random': trained from scratch (every weight re-initialised); absent for a pretrained start. */
+  init?: 'random';
 }
 
 /** The best weights in Hugging Face format: what Export downloads. */

@@ -79,7 +79,8 @@ export type TrainCommand =
    * asks for it, the CLI does not.
    */
   /** `kernels` forces a kernel family (`?kernels=` / `--kernels`); default 'auto' tunes them on this adapter first. */
-  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean; kernels?: KernelMode }
+  /** `init` 'random' trains the model's architecture from scratch: every weight re-initialised with the config's seed. */
+  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean; kernels?: KernelMode; init?: 'pretrained' | 'random' }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Ends the run after the current step; the best checkpoint is kept and the final evaluations still run. */

@@ -19,8 +19,11 @@ export interface ModelSlice {
   modelInfo: ModelInfo | null;
   tokenizer: TokenizerInfo | null;
   modelError: string | null;
+  /** Train the chosen architecture from scratch: every weight re-initialised (HF's init, the run's seed). */
+  initRandom: boolean;
 
   setHubInput(id: string): void;
+  setInitRandom(on: boolean): void;
   chooseHubModel(id: string): Promise<void>;
   chooseBuiltinModel(): Promise<void>;
   /** A dropped folder (config.json, model.safetensors, tokenizer files) or a studio zip. */
@@ -87,6 +90,8 @@ export const createModelSlice: Slice<ModelSlice> = (set, get) => {
 
   return {
     modelChoice: null,
+    initRandom: false,
+    setInitRandom: (on) => set({ initRandom: on }),
     modelLabel: '',
     hubInput: '',
     modelStatus: 'none',

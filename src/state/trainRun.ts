@@ -70,6 +70,7 @@ export async function startTraining(): Promise<void> {
     },
     final: null,
     error: null,
+    ...(s.initRandom ? { init: 'random' as const } : {}),
   };
   await launch(r, s.modelFiles!, emptyHistory(), null, null);
 }
@@ -107,7 +108,7 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
     const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
     run.send({
       type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test }, config,
-      resumable: true, kernels: get().kernelMode, ...(resume ? { resume } : {}),
+      resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...(resume ? { resume } : {}),
     });
     run.update({ status: 'running' });
     await run.persist(true);

@@ -78,7 +78,7 @@ export class TrainSession {
       await useWebGpu();
       this.source = fileSourceOf(cmd.model);
       const { head, problemType } = spec;
-      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, ...(spec.hasLabelVocabulary ? { labels: data.labels } : {}) });
+      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, init: cmd.init ?? 'pretrained', ...(spec.hasLabelVocabulary ? { labels: data.labels } : {}) });
       model = loaded.model;
       loadReport = describeLoadReport(loaded.report);
     } catch (e) {

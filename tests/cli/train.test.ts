@@ -23,6 +23,9 @@ test('bad flags print the usage and exit 2', () => {
   const fraction = train(['--data', 'x', '--model', 'y', '--out', 'z', '--valid-fraction', '1']);
   expect(fraction.status).toBe(2);
   expect(fraction.stderr).toMatch(/--valid-fraction must be a number in \[0, 1\) \(got 1\)/);
+  const init = train(['--data', 'x', '--model', 'y', '--out', 'z', '--init', 'zeros']);
+  expect(init.status).toBe(2);
+  expect(init.stderr).toMatch(/--init must be pretrained or random \(got zeros\)/);
   const cfg = join(dir, 'bad-config.json');
   writeFileSync(cfg, JSON.stringify({ learning_rate: 1e-3, batchSize: 0 }));
   const badConfig = train(['--data', 'tests/fixtures/train/en_sentiment_poem_train.jsonl', '--model', 'public/models/tiny-bert', '--config', cfg, '--out', join(dir, 'o')]);
@@ -99,4 +102,17 @@ test('without --valid, 10% of --data is held out as in the app (QA: whole contex
   expect(scored['squad_v1.1'].exact_match).toBeCloseTo(metrics.validation.exact_match, 9);
   expect(scored['squad_v1.1'].f1).toBeCloseTo(metrics.validation.f1, 9);
   expect(scored['korquad_v1.0'].f1).toBeCloseTo(metrics.validation.korquad_f1, 9);
+});
+
+test('--init random trains the architecture from scratch: every weight re-initialised, said in the load report', () => {
+  const trainFile = join(dir, 'scratch.jsonl');
+  writeFileSync(trainFile, poem.slice(0, 16).join('\n') + '\n');
+  const out = join(dir, 'scratch');
+  const args = ['--data', trainFile, '--valid-fraction', '0', '--model', 'public/models/tiny-bert', '--max-steps', '1', '--max-length', '16', '--kernels', 'flat', '--out', out];
+  const run = train([...args, '--init', 'random'], 900_000);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/Every weight initialised at random \(HF's init, seed 42\): training from scratch/);
+  const pretrained = train(args, 900_000);
+  expect(pretrained.status).toBe(0);
+  expect(pretrained.stdout).not.toMatch(/initialised at random/);
 });

@@ -146,3 +146,33 @@ describe('masked-LM checkpoints: the decoder tied to the word embeddings', () =>
     back.dispose();
   });
 });
+
+describe('init random: the architecture from scratch', () => {
+  test("every weight HF's init with the seed, none read from the checkpoint; the same seed, the same model", async () => {
+    // No model.safetensors in this source: random init must not need it.
+    const { config } = await fixtureFiles('bert-seqcls');
+    const source = memorySource({ 'config.json': new TextEncoder().encode(JSON.stringify(config)) });
+    const a = await loadModel(source, { init: 'random', seed: 3 });
+    const b = await loadModel(source, { init: 'random', seed: 3 });
+    const c = await loadModel(source, { init: 'random', seed: 4 });
+    expect(a.report).toEqual({ missing: [], unexpected: [], mismatched: [], randomInit: 3 });
+    const fixtureModel = (await loadModel(urlSource(`${FIXTURES}/bert-seqcls/`))).model;
+    const pretrained = await fixtureModel.readParams();
+    fixtureModel.dispose();
+    const [va, vb, vc] = await Promise.all([a, b, c].map((m) => m.model.readParams()));
+    const word = 'bert.embeddings.word_embeddings.weight';
+    for (const [name, v] of va) {
+      expect(vb.get(name), name).toEqual(v);
+      expect(v, name).not.toEqual(pretrained.get(name)); // the fixture perturbs every tensor away from HF's init
+    }
+    expect(vc.get(word)).not.toEqual(va.get(word));
+    // HF's _init_weights: LayerNorm 1 / 0, biases 0, the padding row of the word embeddings 0, normal(0, 0.2) elsewhere.
+    expect([...va.get('bert.embeddings.LayerNorm.weight')!].every((x) => x === 1)).toBe(true);
+    expect([...va.get('classifier.bias')!].every((x) => x === 0)).toBe(true);
+    const H = a.model.encoderConfig.embeddingSize;
+    const pad = a.model.encoderConfig.padTokenId;
+    expect([...va.get(word)!.slice(pad * H, (pad + 1) * H)].every((x) => x === 0)).toBe(true);
+    expect(std(va.get('bert.encoder.layer.0.attention.self.query.weight')!)).toBeCloseTo(a.model.encoderConfig.initializerRange, 1);
+    for (const m of [a, b, c]) m.model.dispose();
+  });
+});

@@ -59,3 +59,10 @@ describe('kernel modes', () => {
     expect(() => parseTrainArgs([...base, '--kernels', 'gpu'])).toThrow('--kernels: "gpu" is not one of');
   });
 });
+
+test('npm run train --init: pretrained by default, random on request, anything else refused', () => {
+  const base = ['--data', 'package.json', '--model', 'public', '--out', '/tmp/x'];
+  expect(parseTrainArgs(base).init).toBe('pretrained');
+  expect(parseTrainArgs([...base, '--init', 'random']).init).toBe('random');
+  expect(() => parseTrainArgs([...base, '--init', 'zeros'])).toThrow('--init must be pretrained or random (got zeros)');
+});
