@@ -12,9 +12,10 @@ import { createDataHandler } from '../src/data/handler.ts';
 import { defaultMaxLength } from '../src/data/session.ts';
 import type { DataEvent, DataRequest, DataSummary, TokenStats } from '../src/protocol/data.ts';
 import type { Task } from '../src/data/types.ts';
+import { TASKS as REGISTRY } from '../src/tasks/index.ts';
 import { modelSource } from './lib/node-source.ts';
 
-const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'] as const;
+const TASKS = ['auto', ...REGISTRY.list().map((t) => t.name)];
 const MAX_ERRORS = 20;
 
 interface Args {
@@ -114,7 +115,7 @@ function reportOf(s: DataSummary): Record<string, unknown> {
     ...(s.tagScheme ? { tag_scheme: s.tagScheme } : {}),
     splits: s.splits,
     chars: { p50: s.chars.p50, p95: s.chars.p95, p99: s.chars.p99, max: s.chars.max, mean: s.chars.mean },
-    ...(s.task === 'qa' ? { qa: { questions: s.splits.train + s.splits.validation + s.splits.test, unanswerable: s.labelCounts.unanswerable ?? 0 } } : {}),
+    ...(s.task ? REGISTRY.get(s.task).inspectSection?.({ rows: s.splits.train + s.splits.validation + s.splits.test, labelCounts: s.labelCounts }) : {}),
     ...(s.error ? { error: s.error } : {}),
   };
 }

@@ -23,7 +23,7 @@ import type { TrainManifest } from './browser/trainEntry.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
 import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
-import { taskSpec } from '../src/tasks/index.ts';
+import { TASKS as REGISTRY, taskSpec } from '../src/tasks/index.ts';
 
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
@@ -52,7 +52,7 @@ export interface TrainArgs {
   out: string;
 }
 
-const TASKS = ['auto', 'classification', 'pair', 'multilabel', 'qa', 'ner'];
+const TASKS = ['auto', ...REGISTRY.list().map((t) => t.name)];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
   const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto', init: 'pretrained' };

@@ -1,11 +1,12 @@
 /** The `eval` command (scripts/eval.ts), as a function so tests can run it in-process. */
 import { parseArgs } from 'node:util';
-import { classificationMetrics, multilabelMetrics, nerMetrics, qaMetrics } from '../../src/metrics/index.ts';
-import { classificationInputs, multilabelInputs, nerInputs, qaInputs, type Files } from './evalInputs.ts';
+import type { Files } from '../../src/tasks/evalInputs.ts';
+import { TASKS as REGISTRY } from '../../src/tasks/index.ts';
 import { InputError, readJsonl } from './jsonl.ts';
 
-const TASKS = ['classification', 'pair', 'multilabel', 'qa', 'ner'] as const;
-type EvalTask = (typeof TASKS)[number];
+/** Every task the registry holds scores its own files (TaskSpec.scoreFiles). */
+const TASKS = REGISTRY.list().map((t) => t.name);
+type EvalTask = string;
 
 const USAGE = `usage: npm run eval -- --task <${TASKS.join('|')}> --gold <gold.jsonl> --pred <predictions.jsonl>
   classification / pair  gold {"label"}, pred {"label"}
@@ -31,31 +32,14 @@ function parseCommandLine(argv: string[]): { task: EvalTask; gold: string; pred:
   for (const name of ['task', 'gold', 'pred'] as const) {
     if (!values[name]) throw new UsageError(`missing --${name}`);
   }
-  if (!(TASKS as readonly string[]).includes(values.task!)) {
+  if (!REGISTRY.has(values.task!)) {
     throw new UsageError(`unknown task "${values.task}" (expected one of: ${TASKS.join(', ')})`);
   }
   return { task: values.task as EvalTask, gold: values.gold!, pred: values.pred! };
 }
 
 function evaluate(task: EvalTask, files: Files, io: EvalIo): object {
-  switch (task) {
-    case 'classification':
-    case 'pair': {
-      const { gold, pred } = classificationInputs(files);
-      return classificationMetrics(gold, pred);
-    }
-    case 'multilabel':
-      return multilabelMetrics(multilabelInputs(files, (message) => io.err(`warning: ${message}\n`)));
-    case 'qa': {
-      const { gold, predictions } = qaInputs(files);
-      const { per_example: _perExample, ...totals } = qaMetrics(gold, predictions);
-      return totals;
-    }
-    case 'ner': {
-      const { gold, pred } = nerInputs(files);
-      return nerMetrics(gold, pred);
-    }
-  }
+  return REGISTRY.get(task).scoreFiles(files, (message) => io.err(`warning: ${message}\n`));
 }
 
 /** Where the command writes; the CLI passes the process streams, tests pass collectors. */

@@ -1,21 +1,9 @@
 /** JSON Lines reading for the CLI scripts, with errors that name the file and the 1-based line. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
-/** Bad input data (as opposed to a bad command line): the CLI exits with status 1. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+import { at, InputError, type JsonlRow } from '../../src/tasks/evalInputs.ts';
 
-export interface JsonlRow {
-  /** 1-based line number in the file */
-  line: number;
-  value: Record<string, unknown>;
-}
-
-/** `file:line: message`, the form editors and terminals turn into links. */
-export function at(file: string, line: number, message: string): InputError {
-  return new InputError(`${file}:${line}: ${message}`);
-}
+export { at, InputError, type JsonlRow };
 
 /** Every non-blank line parsed as one JSON object. Blank lines are skipped but still counted for numbering. */
 export function readJsonl(file: string): JsonlRow[] {

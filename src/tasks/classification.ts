@@ -1,4 +1,5 @@
 /** Single-label text classification: one text, one class per row; softmax over C classes. */
+import { classificationInputs } from './evalInputs';
 import { classificationColumns } from '../data/columnRoles';
 import { converted, toClassification } from '../data/rowConverters';
 import type { ClassificationExample } from '../data/types';
@@ -42,6 +43,10 @@ export const singleLabel = {
     return { result: { metrics, report: m }, predictions };
   },
   goldLine: (c: ClassificationExample) => (c.textPair === undefined ? { text: c.text, label: c.label } : { text: c.text, text_pair: c.textPair, label: c.label }),
+  scoreFiles: (files) => {
+    const { gold, pred } = classificationInputs(files);
+    return classificationMetrics(gold, pred);
+  },
   metrics: ['loss', 'accuracy', 'f1_macro', 'f1_micro', 'f1_weighted', 'precision_macro', 'recall_macro'],
   chartedMetrics: ['accuracy', 'f1_macro', 'f1_micro'],
   defaultMetric: 'accuracy',

@@ -1,4 +1,5 @@
 /** Multi-label classification: any number of classes per text; one sigmoid per class, BCE loss. */
+import { multilabelInputs } from './evalInputs';
 import { hasLabelListColumn, multilabelColumns } from '../data/columnRoles';
 import { converted, toMultilabel } from '../data/rowConverters';
 import type { MultilabelExample } from '../data/types';
@@ -63,6 +64,7 @@ export const multilabel: TaskSpec<MultilabelExample> = {
     return { result: { metrics, report: m }, predictions };
   },
   goldLine: (m) => ({ text: m.text, labels: m.labels }),
+  scoreFiles: (files, warn) => multilabelMetrics(multilabelInputs(files, warn)),
   metrics: ['loss', 'f1_micro', 'f1_macro', 'f1_weighted', 'f1_samples', 'subset_accuracy', 'hamming_loss', 'roc_auc_macro'],
   chartedMetrics: ['f1_micro', 'f1_macro', 'roc_auc_macro'],
   defaultMetric: 'f1_micro',

@@ -1,4 +1,5 @@
 /** Named entities (token classification): one tag per word, scored on its first sub-token, seqeval metrics. */
+import { nerInputs } from './evalInputs';
 import { nerColumns } from '../data/columnRoles';
 import { toNerExample } from '../data/convert-ner';
 import { converted } from '../data/rowConverters';
@@ -73,6 +74,10 @@ export const ner: TaskSpec<NerExample> = {
     return { result: { metrics, report: m }, predictions };
   },
   goldLine: (n) => ({ tokens: n.tokens, ner_tags: n.tags }),
+  scoreFiles: (files) => {
+    const { gold, pred } = nerInputs(files);
+    return nerMetrics(gold, pred);
+  },
   metrics: ['loss', 'f1', 'precision', 'recall', 'accuracy', 'f1_strict'],
   chartedMetrics: ['f1', 'precision', 'recall'],
   defaultMetric: 'f1',

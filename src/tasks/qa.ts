@@ -1,4 +1,5 @@
 /** Extractive question answering (SQuAD v1/v2): windows over the context, start/end logits, best span. */
+import { qaInputs } from './evalInputs';
 import { qaColumns } from '../data/columnRoles';
 import { toQaExample } from '../data/convert-qa';
 import { converted } from '../data/rowConverters';
@@ -69,6 +70,12 @@ export const qa: TaskSpec<QaExample> = {
     return { result: { metrics, report: { ...m, per_example: undefined } }, predictions };
   },
   goldLine: (q) => ({ id: q.id, question: q.question, context: q.context, answers: { text: q.answers.text, answer_start: q.answers.answerStart } }),
+  scoreFiles: (files) => {
+    const { gold, predictions } = qaInputs(files);
+    const { per_example: _perExample, ...totals } = qaMetrics(gold, predictions);
+    return totals;
+  },
+  inspectSection: ({ rows, labelCounts }) => ({ qa: { questions: rows, unanswerable: labelCounts.unanswerable ?? 0 } }),
   metrics: ['loss', 'exact_match', 'f1'],
   chartedMetrics: ['exact_match', 'f1'],
   defaultMetric: 'f1',

@@ -5,6 +5,7 @@
  * metrics/; those helpers never import src/tasks (tests/unit/tasks/layers.test.ts keeps it so).
  */
 import type { Converted, RowOrigin } from '../data/convert';
+import type { Files as EvalFiles } from './evalInputs';
 import type { ColumnMapping } from '../data/detect';
 import type { ColumnProfile } from '../data/profile';
 import type { Row } from '../data/records';
@@ -122,6 +123,10 @@ export interface TaskSpec<E extends Example = Example> {
   decode(split: EvalSplitData, raw: RawOutputs, labels: readonly string[], lossMetric: Record<string, number>): DecodedSplit;
   /** One example as the gold line `npm run eval` reads (predictions.jsonl lines are what `decode` returns). */
   goldLine(e: E): Record<string, unknown>;
+  /** `npm run eval`: its gold and prediction lines (evalInputs.ts checks every field) → the metrics printed. */
+  scoreFiles(files: EvalFiles, warn: (message: string) => void): object;
+  /** `npm run inspect`: a task-specific section of its report (QA: questions and unanswerable ones), if any. */
+  inspectSection?(counts: { rows: number; labelCounts: Record<string, number> }): Record<string, unknown>;
   /** The numbers an evaluation reports and the charts offer; metricForBest must be one of them. */
   readonly metrics: readonly string[];
   /** The validation metrics the live chart draws (those present in the history). */

@@ -1,10 +1,27 @@
 /**
  * Turns the gold and prediction JSONL rows of each task into the inputs of `src/metrics`, checking every
  * field on the way so that a bad row is reported as `file:line: what is wrong` instead of a wrong number.
+ * Each task spec scores with its reader (`TaskSpec.scoreFiles`, what `npm run eval` prints); reading the
+ * files themselves is the CLI's (scripts/lib/jsonl.ts).
  */
-import type { MultilabelInput, QaGold } from '../../src/metrics/index.ts';
-import { comparePyStrings, type Label } from '../../src/metrics/python.ts';
-import { at, InputError, type JsonlRow } from './jsonl.ts';
+import type { MultilabelInput, QaGold } from '../metrics/index';
+import { comparePyStrings, type Label } from '../metrics/python';
+
+/** Bad input data (as opposed to a bad command line): the CLI exits with status 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+export interface JsonlRow {
+  /** 1-based line number in the file */
+  line: number;
+  value: Record<string, unknown>;
+}
+
+/** `file:line: message`, the form editors and terminals turn into links. */
+export function at(file: string, line: number, message: string): InputError {
+  return new InputError(`${file}:${line}: ${message}`);
+}
 
 export interface Files {
   goldFile: string;
