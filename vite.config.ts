@@ -83,9 +83,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      gpuProject('gpu', ['tests/gpu/**/*.test.ts'], ['tests/gpu/slow/**']),
-      // Real training runs that need minutes of GPU time: too slow for SwiftShader CI, run with `npm run test:slow`.
-      gpuProject('gpu-slow', ['tests/gpu/slow/**/*.test.ts'], []),
+      gpuProject('gpu', ['tests/gpu/**/*.test.ts'], []),
     ],
   },
 });

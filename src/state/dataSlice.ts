@@ -44,7 +44,9 @@ export interface DataSlice {
   refreshTokenStats(): Promise<void>;
 }
 
-export const DEMO_DATA_URL = `${import.meta.env.BASE_URL}demo/poem_sentiment.csv`;
+/** The one-click demo's data (public/demo/NOTICE.md): Korean movie reviews, which the built-in model learns from scratch. */
+export const DEMO_DATA_FILE = 'nsmc_sentiment.csv';
+export const DEMO_DATA_URL = `${import.meta.env.BASE_URL}demo/${DEMO_DATA_FILE}`;
 
 const guessSplit = (name: string): SplitName | undefined =>
   /(^|[^a-z])(valid|validation|dev|val)([^a-z]|$)/i.test(name) ? 'validation' : /(^|[^a-z])test([^a-z]|$)/i.test(name) ? 'test' : undefined;
@@ -102,7 +104,7 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
     const res = await fetch(DEMO_DATA_URL);
     const blob = await res.blob();
     set({ dataFiles: [], columnChoice: {}, taskChoice: 'auto' });
-    await get().addDataFiles([new File([blob], 'poem_sentiment.csv', { type: 'text/csv' })]);
+    await get().addDataFiles([new File([blob], DEMO_DATA_FILE, { type: 'text/csv' })]);
   },
   async parseData() {
     const { dataFiles, taskChoice, columnChoice, validationFraction } = get();

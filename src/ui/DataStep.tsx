@@ -23,7 +23,7 @@ export function DataStep() {
         onFiles={(f) => void addDataFiles(f)}
       />
       <p className="muted">
-        No data at hand? <button type="button" className="link" onClick={() => void loadDemoData()}>Use the demo dataset</button> (Poem Sentiment, CC BY 4.0).
+        No data at hand? <button type="button" className="link" onClick={() => void loadDemoData()}>Use the demo dataset</button> (5,000 Korean movie reviews from NSMC, CC0).
       </p>
       <DataFiles />
       <ProgressBar progress={progress} />

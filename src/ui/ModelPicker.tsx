@@ -9,7 +9,7 @@ export function ModelPicker() {
   return (
     <div className="model-picker">
       <button type="button" className="primary" disabled={busy} onClick={() => void chooseBuiltinModel()} data-testid="builtin-model">
-        Use the built-in tiny model (offline)
+        Use the built-in tiny model (offline; random weights, for trying the studio)
       </button>
       <form
         className="row"

@@ -22,9 +22,9 @@ export function ModelStep() {
       />
       <DownloadStatus />
       <ModelSummary />
-      <label className="small">
-        <input type="checkbox" data-testid="init-random" checked={initRandom} onChange={(e) => setInitRandom(e.target.checked)} /> Train from scratch:
-        re-initialise every weight (HF's init, the run's seed), keeping the architecture and the tokenizer
+      <label className="check">
+        <input type="checkbox" data-testid="init-random" checked={initRandom} onChange={(e) => setInitRandom(e.target.checked)} />
+        Train from scratch: re-initialise every weight (HF's init, the run's seed), keeping the architecture and the tokenizer
       </label>
       <p className="muted small">Hub downloads are kept in this browser: the second load is instant and works offline.</p>
     </section>

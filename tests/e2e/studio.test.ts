@@ -19,6 +19,7 @@ import type { ClassificationExample } from '../../src/data/types';
 import { loadModel } from '../../src/engine/checkpoint';
 import { memorySource } from '../../src/hub/source';
 import { loadTokenizer } from '../../src/tokenize/index';
+import { DEMO_LEARNING_RATE } from '../../src/train/config';
 import { evaluateSplit } from '../../src/train/evaluate';
 
 const SHOTS = 'test-results/studio';
@@ -276,3 +277,25 @@ async function walkThrough(page: Page, errors: string[]) {
   writeFileSync(`${SHOTS}/summary.json`, JSON.stringify({ before, after, predictions: saved.length, playground: pg }, null, 2));
   expect(errors).toEqual([]);
 }
+
+test('"Train the demo": one click loads the demo reviews, the built-in model and Quick try at the demo rate, and trains', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(origin);
+    await page.getByRole('button', { name: 'Train the demo' }).click();
+    await waitFor(page, "s.runState === 'training' && s.history.step.length > 0", 300_000);
+    const run = await state<{ file: string; task: string; labels: string[]; rows: number; lr: number; preset: string | null; epochs: number }>(
+      page,
+      '({ file: s.summary.files[0].file, task: s.summary.task, labels: s.summary.labels, rows: s.summary.files[0].valid, lr: s.config.learningRate, preset: s.presetId, epochs: s.config.epochs })',
+    );
+    expect(run).toMatchObject({ file: 'nsmc_sentiment.csv', task: 'classification', labels: ['neg', 'pos'], rows: 5000, lr: DEMO_LEARNING_RATE, epochs: 1 });
+    await snap(page, 'demo-training');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await waitFor(page, "s.runState === 'finished'", 300_000);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+  }
+}, 900_000);
