@@ -11,7 +11,7 @@ describe('parseFiles', () => {
     expect(r.task).toBe('ner');
     expect(r.tagScheme).toBe('IOB2');
     expect(r.files.map((f) => [f.file, f.split, f.rows, f.valid])).toEqual([
-      ['en_ner_wnut17_dev.sample.jsonl', 'validation', 20, expect.any(Number)],
+      ['en_ner_wnut17_dev.sample.jsonl', 'validation', 20, 19],
       ['en_ner_wnut17_train.sample.jsonl', 'train', 40, 40],
     ]);
     expect(r.labels[0]).toBe('O');
@@ -23,6 +23,15 @@ describe('parseFiles', () => {
     expect(dev.valid + dev.invalid).toBe(20);
     expect(r.errors.every((e) => e.file === 'en_ner_wnut17_dev.sample.jsonl' && /not in the training tag set/.test(e.reason))).toBe(true);
     expect(r.errors).toHaveLength(dev.invalid);
+    // Exactly one dev row uses a tag the 40 training sentences never do: line 11 tags "HA 5" as
+    // B-product I-product, and the training sample has B-product but no I-product.
+    expect(r.errors).toEqual([
+      { file: 'en_ner_wnut17_dev.sample.jsonl', line: 11, field: 'ner_tags', reason: 'tag "I-product" not in the training tag set' },
+    ]);
+    expect(dev.invalid).toBe(1);
+    expect(r.examples.validation).toHaveLength(19);
+    expect(r.labels).toContain('B-product');
+    expect(r.labels).not.toContain('I-product');
   });
 
   it('counts positives per class for multi-label, in file-column order for one-hot files', async () => {
