@@ -36,6 +36,36 @@ describe('model info and memory estimate', () => {
     const tight = estimateMemory(info, { batchSize: 64, maxLength: 512, mode: 'full', limits: { maxBufferSize: 2 ** 28, maxStorageBufferBindingSize: 2 ** 27 } });
     expect(tight.warnings[0]).toMatch(/single buffer/);
   });
+  test('bert-base at batch 8, length 128: the byte counts of the documented formula, worked out by hand', () => {
+    const info = modelInfo(BERT_BASE);
+    // The sizes of bert-base, written out rather than read back from modelInfo.
+    const [B, T, H, I, heads, layers, vocab] = [8, 128, 768, 3072, 12, 12, 30522];
+    const head = H * 2 + 2; // classifier weight [2, 768] + bias [2] = 1_538
+    const params = 109_482_240 + head; // 109_483_778
+    const loraTrainable = head + layers * 2 * (8 * H + H * 8); // r = 8 on query and value: A [8, H] + B [H, 8] = 296_450
+    // fp32 weights: 4 bytes per parameter = 437_935_112.
+    const weights = params * 4;
+    // Per trainable parameter: its gradient (4 bytes) and AdamW's two moments (8 bytes).
+    const optimizer = (trainable: number) => trainable * (4 + 8);
+    // Per layer and token 10·H + 2·I floats, per head 3·T² floats for scores, probabilities and dropout mask,
+    // plus the formula's 3·H floats per token outside the layers, all fp32:
+    // ((1024 · 13_824 + 96 · 16_384 · 3) · 12 + 1024 · 2304) · 4 = (18_874_368 · 12 + 2_359_296) · 4 = 915_406_848.
+    const encoderActivations = ((B * T * (10 * H + 2 * I) + B * heads * T * T * 3) * layers + B * T * H * 3) * 4;
+    // Head-only: the formula's 2·H floats per token, fp32: 1024 · 768 · 2 · 4 = 6_291_456.
+    const headActivations = B * T * H * 2 * 4;
+    const full = estimateMemory(info, { batchSize: B, maxLength: T, mode: 'full' });
+    const lora = estimateMemory(info, { batchSize: B, maxLength: T, mode: 'lora' });
+    const headOnly = estimateMemory(info, { batchSize: B, maxLength: T, mode: 'head' });
+    expect([full.weightsBytes, full.optimizerBytes, full.activationBytes, full.trainableParameters]).toEqual([weights, optimizer(params), encoderActivations, params]);
+    expect([lora.weightsBytes, lora.optimizerBytes, lora.activationBytes, lora.trainableParameters]).toEqual([weights, optimizer(loraTrainable), encoderActivations, loraTrainable]);
+    expect([headOnly.weightsBytes, headOnly.optimizerBytes, headOnly.activationBytes, headOnly.trainableParameters]).toEqual([weights, optimizer(head), headActivations, head]);
+    // The sums, as numbers: 437_935_112 + 1_313_805_336 + 915_406_848, 437_935_112 + 3_557_400 + 915_406_848,
+    // 437_935_112 + 18_456 + 6_291_456.
+    expect([full.totalBytes, lora.totalBytes, headOnly.totalBytes]).toEqual([2_667_147_296, 1_356_899_360, 444_245_024]);
+    // The largest buffer is the word embeddings (30522 · 768 · 4 bytes), not the 8 · 12 · 128² · 4 attention scores.
+    expect(full.largestBufferBytes).toBe(vocab * H * 4);
+    expect(full.largestBufferBytes).toBe(93_763_584);
+  });
 });
 
 describe('resume', () => {
