@@ -58,6 +58,25 @@ describe('data worker handler', () => {
     expect(transfersOf(encoded).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('length quantiles are nearest-rank values of a fixed sample (stats.ts), not interpolated', async () => {
+    const { handle, last } = harness();
+    // Row i is "the" repeated words[i] times: one wordpiece per word, so [CLS] + words + [SEP] = words + 2 tokens,
+    // and 4·words − 1 characters.
+    const words = [7, 2, 12, 4, 1, 9, 3, 5, 10, 6, 2, 8, 4, 15, 3, 11, 5, 1, 6, 30];
+    const rows = words.map((n, i) => JSON.stringify({ text: Array(n).fill('the').join(' '), label: i % 2 ? 'a' : 'b' }));
+    await handle({ type: 'parse', id: 1, files: [{ name: 'the.jsonl', blob: new Blob([rows.join('\n')]) }] });
+    await handle({ type: 'loadTokenizer', id: 2, model: { kind: 'hub', modelId: 'unused' } });
+    await handle({ type: 'tokenStats', id: 3, maxLength: 16 });
+    const { stats } = last('tokenStats') as Extract<DataEvent, { type: 'tokenStats' }>;
+    // Sorted words: 1 1 2 2 3 3 4 4 5 5 | 6 6 7 8 9 10 11 12 15 30 (sum 144). Nearest rank of q over n = 20 is the
+    // ceil(20·q)-th value: p50 the 10th (5 words; linear interpolation would give 5.5), p95 the 19th (15; numpy's
+    // default 15.75), p99 the 20th (30). Tokens add 2: 7, 17, 32, max 32, mean 7.2 + 2 = 9.2; 2 rows exceed 16.
+    expect(stats.tokens).toMatchObject({ count: 20, mean: 9.2, p50: 7, p95: 17, p99: 32, max: 32, truncated: 2 });
+    // Characters 4·words − 1: 19, 59, 119, max 119, mean 4 · 7.2 − 1 = 27.8.
+    const { summary } = last('parsed') as Extract<DataEvent, { type: 'parsed' }>;
+    expect(summary.chars).toMatchObject({ count: 20, mean: 27.8, p50: 19, p95: 59, p99: 119, max: 119 });
+  });
+
   it('encodes single-label classification with the saved label ids', async () => {
     const { handle, last } = harness();
     await handle({ type: 'parse', id: 1, files: [blobOf('en_sentiment_poem_train.sample.jsonl')] });

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MALFORMED, ROOT } from './helpers.ts';
@@ -50,6 +52,22 @@ describe('npm run inspect', () => {
     expect(json.qa).toMatchObject({ questions: 14, unanswerable: 2, max_length: 256, stride: 64 });
     for (const k of ['windows', 'answer_coverage_rate', 'answer_recovery_rate']) expect(typeof json.qa[k]).toBe('number');
     expect(json.qa.windows).toBeGreaterThanOrEqual(14);
+  }, 60_000);
+
+  it('prints nearest-rank length quantiles of a fixed sample (stats.ts), not interpolated ones', () => {
+    // Row i is "the" repeated words[i] times: [CLS] + one wordpiece per word + [SEP], 4·words − 1 characters.
+    const words = [7, 2, 12, 4, 1, 9, 3, 5, 10, 6, 2, 8, 4, 15, 3, 11, 5, 1, 6, 30];
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
+    const file = join(dir, 'the.jsonl');
+    writeFileSync(file, words.map((n, i) => JSON.stringify({ text: Array(n).fill('the').join(' '), label: i % 2 ? 'a' : 'b' })).join('\n'));
+    const model = join('tests', 'fixtures', 'hf-reference', 'tokenizers', 'bert-base-uncased');
+    const { status, json } = inspect(file, '--model', model, '--max-length', '16');
+    rmSync(dir, { recursive: true });
+    expect(status).toBe(0);
+    // Sorted words: 1 1 2 2 3 3 4 4 5 5 | 6 6 7 8 9 10 11 12 15 30 (sum 144); the ceil(20·q)-th value is p50 = 5
+    // (interpolation: 5.5), p95 = 15 (numpy's default: 15.75), p99 = 30. Tokens add 2, characters are 4·w − 1.
+    expect(json.tokens).toMatchObject({ p50: 7, p95: 17, p99: 32, max: 32, mean: 9.2, max_length: 16, truncated: 2 });
+    expect(json.chars).toEqual({ p50: 19, p95: 59, p99: 119, max: 119, mean: 27.8 });
   }, 60_000);
 
   it('exits 1 with one clear message for a file that cannot be used, 2 for bad arguments', () => {
