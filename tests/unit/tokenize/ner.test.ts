@@ -53,6 +53,20 @@ describe('alignNerLabels', () => {
     expect(a.inputIds[0]).toBe(101);
     expect(a.inputIds[5]).toBe(102);
     expect(a.labels[5]).toBe(IGNORE_LABEL);
+    // [CLS] hugging face opened anti [SEP]: the first four words keep their labels (B-ORG I-ORG O B-MISC), the cut
+    // words ("offices" … "!") leave no label at all, and the specials are ignored.
+    expect(a.labels).toEqual([IGNORE_LABEL, 1, 2, 0, 5, IGNORE_LABEL]);
+    expect(a.wordIds).toEqual([null, 0, 1, 2, 3, null]);
+  });
+
+  it('a cut through a word keeps its first sub-token labelled and its surviving continuations at -100', async () => {
+    const tok = await fixtureTokenizer('bert-base-uncased');
+    // antidisestablishmentarianism is anti ##dis ##est ##ab ##lish ##ment ##arian ##ism (3424 10521 4355 …):
+    // 8 positions keep [CLS], the first three words, anti ##dis ##est, and [SEP].
+    const a = alignNerLabels(tok, EX, labelToId, { maxLength: 8 });
+    expect(a.inputIds).toEqual([101, 17662, 2227, 2441, 3424, 10521, 4355, 102]);
+    expect(a.wordIds).toEqual([null, 0, 1, 2, 3, 3, 3, null]);
+    expect(a.labels).toEqual([IGNORE_LABEL, labelToId.get('B-ORG'), labelToId.get('I-ORG'), labelToId.get('O'), labelToId.get('B-MISC'), IGNORE_LABEL, IGNORE_LABEL, IGNORE_LABEL]);
   });
 
   it('RoBERTa: every word gets a leading space (add_prefix_space), like the sentence it came from', async () => {
