@@ -15,7 +15,7 @@ import { wordPieceTokenizerJson } from '../src/tokenize/vocab-files.ts';
 
 const VOCAB_SIZE = 4000;
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-/** Sample files whose licenses allow derived data in the repo (see /work/shared/data/README.md). */
+/** Sample files whose licenses allow derived data in the repo (see ../shared/data/README.md beside the repository). */
 /** `weight` multiplies word counts: the small poem corpus would otherwise lose its words to the large ones. */
 const CORPORA: { file: string; fields: string[]; weight: number }[] = [
   { file: 'en_sentiment_poem_train.jsonl', fields: ['text'], weight: 4 }, // CC BY 4.0
@@ -137,7 +137,8 @@ export function makeTinyModel(outDir: string, dataDir: string): void {
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const out = resolve(process.argv[2] ?? 'public/models/tiny-bert');
-  const data = process.env.STUDIO_DATA_DIR ?? '/work/shared/data';
+  // The sample datasets sit beside the repository (../shared/data), wherever it is checked out.
+  const data = process.env.STUDIO_DATA_DIR ?? resolve(import.meta.dirname, '..', '..', 'shared', 'data');
   if (!existsSync(data)) {
     console.error(`make-tiny-model: ${data} not found (set STUDIO_DATA_DIR to the folder with the sample datasets)`);
     process.exit(2);
