@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDataHandler } from '../../../src/data/handler.ts';
 import { transfersOf, type DataEvent, type DataRequest } from '../../../src/protocol/data.ts';
 import { dirSource } from '../../../scripts/lib/node-source.ts';
-import { DATA, ROOT } from './helpers.ts';
+import { DATA, lengthSampleJsonl, ROOT } from './helpers.ts';
 
 const TOKENIZER = join(ROOT, 'tests', 'fixtures', 'hf-reference', 'tokenizers', 'bert-base-uncased');
 const blobOf = (name: string) => ({ name, blob: new Blob([readFileSync(join(DATA, name))]) });
@@ -60,11 +60,8 @@ describe('data worker handler', () => {
 
   it('length quantiles are nearest-rank values of a fixed sample (stats.ts), not interpolated', async () => {
     const { handle, last } = harness();
-    // Row i is "the" repeated words[i] times: one wordpiece per word, so [CLS] + words + [SEP] = words + 2 tokens,
-    // and 4·words − 1 characters.
-    const words = [7, 2, 12, 4, 1, 9, 3, 5, 10, 6, 2, 8, 4, 15, 3, 11, 5, 1, 6, 30];
-    const rows = words.map((n, i) => JSON.stringify({ text: Array(n).fill('the').join(' '), label: i % 2 ? 'a' : 'b' }));
-    await handle({ type: 'parse', id: 1, files: [{ name: 'the.jsonl', blob: new Blob([rows.join('\n')]) }] });
+    // LENGTH_SAMPLE_WORDS words per row: words + 2 tokens, 4·words − 1 characters.
+    await handle({ type: 'parse', id: 1, files: [{ name: 'the.jsonl', blob: new Blob([lengthSampleJsonl()]) }] });
     await handle({ type: 'loadTokenizer', id: 2, model: { kind: 'hub', modelId: 'unused' } });
     await handle({ type: 'tokenStats', id: 3, maxLength: 16 });
     const { stats } = last('tokenStats') as Extract<DataEvent, { type: 'tokenStats' }>;

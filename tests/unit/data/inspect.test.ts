@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MALFORMED, ROOT } from './helpers.ts';
+import { lengthSampleJsonl, MALFORMED, ROOT } from './helpers.ts';
 
 /** Runs the real CLI as a user would (`npm run inspect` is `tsx scripts/inspect.ts`). */
 function inspect(...args: string[]): { status: number | null; json: Record<string, any>; stderr: string } {
@@ -55,11 +55,10 @@ describe('npm run inspect', () => {
   }, 60_000);
 
   it('prints nearest-rank length quantiles of a fixed sample (stats.ts), not interpolated ones', () => {
-    // Row i is "the" repeated words[i] times: [CLS] + one wordpiece per word + [SEP], 4·words − 1 characters.
-    const words = [7, 2, 12, 4, 1, 9, 3, 5, 10, 6, 2, 8, 4, 15, 3, 11, 5, 1, 6, 30];
+    // LENGTH_SAMPLE_WORDS words per row: words + 2 tokens, 4·words − 1 characters.
     const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
     const file = join(dir, 'the.jsonl');
-    writeFileSync(file, words.map((n, i) => JSON.stringify({ text: Array(n).fill('the').join(' '), label: i % 2 ? 'a' : 'b' })).join('\n'));
+    writeFileSync(file, lengthSampleJsonl());
     const model = join('tests', 'fixtures', 'hf-reference', 'tokenizers', 'bert-base-uncased');
     const { status, json } = inspect(file, '--model', model, '--max-length', '16');
     rmSync(dir, { recursive: true });
