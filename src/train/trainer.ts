@@ -13,6 +13,7 @@ import type { FeatureSet } from '../tokenize/features';
 import { disposeBatch, toTensors, type BatchSource } from './batches';
 import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
 import type { TrainConfig } from './config';
+import { judgeEvaluation, patienceExhausted } from './earlyStopping';
 import { evaluateSplit } from './evaluate';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { GradScaler, type GradScalerOptions } from './gradScaler';
@@ -218,7 +219,7 @@ export class Trainer {
           if (this.step % config.loggingSteps === 0 || this.step === plan.totalSteps) await this.logStep(at, window);
           if (this.evaluationDue(plan, g === groups - 1) && this.init.validation) {
             await this.evaluateValidation(at.epoch);
-            if (config.earlyStopping.patience > 0 && this.sinceImprovement >= config.earlyStopping.patience) return 'early_stopping';
+            if (patienceExhausted(this.sinceImprovement, config.earlyStopping.patience)) return 'early_stopping';
             window.restartAfterEval();
           }
         }
@@ -307,16 +308,14 @@ export class Trainer {
     const { result } = await evaluateSplit(model, task, labels, this.init.validation!, { batchSize: config.evalBatchSize, loss: plan.loss.options });
     const name = plan.bestMetric.name;
     const value = result?.metrics[name];
+    const rule = { greaterIsBetter: plan.bestMetric.greaterIsBetter, minDelta: config.earlyStopping.minDelta };
+    const { isBest, sinceImprovement } = judgeEvaluation(value, this.best?.value ?? null, this.sinceImprovement, rule);
+    this.sinceImprovement = sinceImprovement;
     if (!result || value === undefined || !Number.isFinite(value)) {
-      this.sinceImprovement += 1;
       onEvent({ type: 'state', state: 'training' });
       if (result) onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest: false });
       return;
     }
-    const sign = plan.bestMetric.greaterIsBetter ? 1 : -1;
-    const isBest = !this.best || sign * (value - this.best.value) > 0;
-    const significant = !this.best || sign * (value - this.best.value) > config.earlyStopping.minDelta;
-    this.sinceImprovement = significant ? 0 : this.sinceImprovement + 1;
     onEvent({ type: 'eval', step: this.step, epoch, split: 'validation', result, isBest });
     const values = await captureWeights(model);
     this.last = { step: this.step, metric: name, value, values };
