@@ -28,9 +28,9 @@ function fmt(x: number): string {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' }, kernels: { type: 'string', default: 'auto' }, 'mixed-precision': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { fixtures: { type: 'string' }, filter: { type: 'string' }, skip: { type: 'string' }, kernels: { type: 'string', default: 'auto' }, 'mixed-precision': { type: 'boolean', default: false } } });
   if (!values.fixtures) {
-    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>] [--kernels auto,flat,workgroup,tfjs] [--mixed-precision]');
+    console.error('usage: npm run parity -- --fixtures <dir> [--filter <substring>] [--skip <substring>] [--kernels auto,flat,workgroup,tfjs] [--mixed-precision]');
     process.exit(2);
   }
   let modes: KernelMode[];
@@ -45,7 +45,7 @@ async function main() {
     console.error(`parity: ${root} does not exist`);
     process.exit(2);
   }
-  const cases = findCases(root).filter((c) => !values.filter || c.includes(values.filter));
+  const cases = findCases(root).filter((c) => (!values.filter || c.includes(values.filter)) && (!values.skip || !c.includes(values.skip)));
   if (cases.length === 0) {
     console.error(`parity: no case folders (with case.json) under ${root}`);
     process.exit(1);

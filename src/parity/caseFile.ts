@@ -43,6 +43,9 @@ export interface CaseJson {
     grad_norm: number[];
   };
   noise_driven_params?: string[];
+  /** LoRA trajectories (PEFT): the adapter config and the initial A of every target (loraCase.ts). */
+  lora?: { r: number; lora_alpha: number; target_modules: string[] };
+  initial_lora?: Record<string, ArrayJson>;
 }
 
 const int32 = (a: ArrayJson): tf.Tensor => tf.tensor(Int32Array.from(a.data), a.shape, 'int32');

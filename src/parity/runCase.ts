@@ -15,6 +15,7 @@ import { weightDecayByName } from '../train/paramGroups';
 import { lrAtStep, type ScheduleConfig } from '../train/schedule';
 import { trainStep } from '../train/step';
 import { batchFromCase, disposeBatch, type ArrayJson, type CaseJson } from './caseFile';
+import { loraTrajectoryCase } from './loraCase';
 import { checkGradients, checkOutput, checkSeries, checkWeights, F32_TOLERANCES, MIXED_TOLERANCES, type QuantityCheck, type Tolerances } from './compare';
 import { mixedPrecision, setMixedPrecision } from '../engine/kernels/precision';
 
@@ -188,6 +189,10 @@ export async function runParityCase(source: FileSource, name: string, opts: Pari
   const kind = c.trajectory ? 'trajectory' : 'forward';
   const tol = opts.mixedPrecision ? MIXED_TOLERANCES : F32_TOLERANCES;
   const mixed = opts.mixedPrecision ?? false;
-  const checks = await withMixedPrecisionAsync(mixed, () => (kind === 'trajectory' ? trajectoryCase(source, c, tol) : forwardCase(source, c, tol)));
+  const run = () => {
+    if (c.lora && c.initial_lora) return loraTrajectoryCase(source, { ...c, lora: c.lora, initial_lora: c.initial_lora }, tol);
+    return kind === 'trajectory' ? trajectoryCase(source, c, tol) : forwardCase(source, c, tol);
+  };
+  const checks = await withMixedPrecisionAsync(mixed, run);
   return { name, kind, checks, pass: checks.every((q) => q.pass), seconds: (performance.now() - t0) / 1000 };
 }

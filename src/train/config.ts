@@ -28,6 +28,12 @@ export interface LoraConfig {
   dropout: number;
   /** Linear modules to adapt, by the last part of their HF name: query, key, value, dense, q_lin, v_lin, … */
   targetModules: string[];
+  /**
+   * BERT's pooler trains along with the adapters and the classifier (true, the studio's default: a checkpoint
+   * without a pooler, like the built-in model, would otherwise classify through a frozen random layer), or stays
+   * frozen as PEFT's SEQ_CLS does (false: modules_to_save is the classifier only; the numbers then equal PEFT's).
+   */
+  trainPooler: boolean;
 }
 
 export interface TrainConfig {
@@ -132,7 +138,7 @@ export type TrainConfigInput = Partial<Omit<TrainConfig, 'dropout' | 'earlyStopp
   lora?: Partial<LoraConfig> | null;
 };
 
-export const DEFAULT_LORA: Readonly<LoraConfig> = Object.freeze({ rank: 8, alpha: 16, dropout: 0, targetModules: ['query', 'value'] });
+export const DEFAULT_LORA: Readonly<LoraConfig> = Object.freeze({ rank: 8, alpha: 16, dropout: 0, targetModules: ['query', 'value'], trainPooler: true });
 
 /** Defaults + overrides, nested groups merged field by field. */
 export function resolveTrainConfig(input: TrainConfigInput = {}): TrainConfig {

@@ -31,7 +31,7 @@ export function unknownKeys(input: Record<string, unknown>): string[] {
     dropout: ['hidden', 'attention', 'classifier'],
     earlyStopping: ['patience', 'minDelta'],
     freeze: ['embeddings', 'layers', 'encoder'],
-    lora: ['rank', 'alpha', 'dropout', 'targetModules'],
+    lora: ['rank', 'alpha', 'dropout', 'targetModules', 'trainPooler'],
   };
   for (const [group, keys] of Object.entries(nested)) {
     const v = input[group];

@@ -57,14 +57,19 @@ export interface FreezeRule {
  * encoder layer, BERT's pooler included (PEFT and `requires_grad_(False)` on the base model freeze the pooler;
  * we do not, see TrainConfig.freeze).
  */
-export function trainableNames(allNames: Iterable<string>, numLayers: number, freeze: FreezeRule, lora: boolean): Set<string> {
+/**
+ * What trains. With LoRA: the adapters and the head; BERT's pooler (part of the head here) only when
+ * `lora.trainPooler` (PEFT freezes it: its modules_to_save is the classifier).
+ */
+export function trainableNames(allNames: Iterable<string>, numLayers: number, freeze: FreezeRule, lora: boolean | { trainPooler: boolean }): Set<string> {
   const out = new Set<string>();
   for (const n of allNames) {
     const depth = depthOf(n, numLayers);
     const isAdapter = n.includes('.lora_A.') || n.includes('.lora_B.');
     const isHead = depth === numLayers + 1 && !isAdapter;
     if (lora) {
-      if (isAdapter || isHead) out.add(n);
+      const frozenPooler = typeof lora === 'object' && !lora.trainPooler && n.includes('.pooler.');
+      if (isAdapter || (isHead && !frozenPooler)) out.add(n);
       continue;
     }
     if (freeze.encoder && !isHead) continue;

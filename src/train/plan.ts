@@ -56,7 +56,7 @@ export function makePlan(
   const steps = stepsPlan(config, batchesPerEpoch);
   const variables = model.variables();
   const L = model.encoderConfig.numLayers;
-  const trainable = trainableNames(variables.keys(), L, config.freeze, !!config.lora);
+  const trainable = trainableNames(variables.keys(), L, config.freeze, config.lora ?? false);
   const specByName = new Map(model.specs.map((s) => [s.name, s]));
   const decay = new Map<string, number>();
   for (const name of variables.keys()) {

@@ -58,3 +58,17 @@ test('parity --mixed-precision passes the fixtures at its looser tolerance and s
   expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
   expect(run.status).toBe(1);
 });
+
+test('the LoRA trajectory fails with the scale alpha instead of alpha / r', () => {
+  // Telling the engine alpha = 32 with r = 4 makes its scale 8 = the case's alpha 8 used unscaled: the PEFT
+  // numbers must no longer match (loss from step 2 on, the trained factors, the merged export).
+  const root = join(dir, 'lora');
+  cpSync('tests/fixtures/hf-reference/bert-seqcls-lora-train', join(root, 'wrong-scale'), { recursive: true });
+  const casePath = join(root, 'wrong-scale/case.json');
+  const c = JSON.parse(readFileSync(casePath, 'utf8'));
+  c.lora.lora_alpha = c.lora.lora_alpha * c.lora.r;
+  writeFileSync(casePath, JSON.stringify(c));
+  const run = spawnSync('npx', ['tsx', 'scripts/parity.ts', '--fixtures', root, '--kernels', 'flat'], { encoding: 'utf8', timeout: 400_000 });
+  expect(run.stdout).toMatch(/^FAIL wrong-scale \(kernels flat\) \[trajectory.*loss [\d.e+-]+ ✗.*merged_export [\d.e+-]+ ✗/m);
+  expect(run.status).toBe(1);
+});

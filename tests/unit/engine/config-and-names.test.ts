@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { headFromArchitectures, parseEncoderConfig, type HeadKind } from '../../../src/engine/config';
 import { modelSpecs } from '../../../src/engine/names';
-import { weightDecayByName } from '../../../src/train/paramGroups';
+import { trainerNoDecay, weightDecayByName } from '../../../src/train/paramGroups';
 
 const FIX = 'tests/fixtures/hf-reference';
 const cases = readdirSync(FIX).filter((d) => !['tokenizers', 'manifest.json', 'README.md'].includes(d));
@@ -21,12 +21,31 @@ describe('parameter names', () => {
     expect(total).toBe(c.num_parameters);
   });
 
-  test.each(cases.filter((c) => c.endsWith('-train')))('%s: the Trainer no-decay rule equals the fixture param groups', (name) => {
+  const lora = (name: string) => name.includes('-lora-');
+
+  test.each(cases.filter((c) => c.endsWith('-train') && !lora(c)))('%s: the Trainer no-decay rule equals the fixture param groups', (name) => {
     const config = json(`${FIX}/${name}/config.json`);
     const c = json(`${FIX}/${name}/case.json`);
     const head = headFromArchitectures(config) as HeadKind;
     const specs = modelSpecs(parseEncoderConfig(config), head, numLabelsOf(head, config));
     expect(weightDecayByName(specs, 0.01)).toEqual(weightDecayByName(specs, 0.01, c.optimizer.param_groups));
+  });
+
+  test.each(cases.filter(lora))('%s: PEFT\'s groups (trainable only) get the decay makePlan gives them: factors decay, biases do not', (name) => {
+    const config = json(`${FIX}/${name}/config.json`);
+    const c = json(`${FIX}/${name}/case.json`);
+    const specs = new Map(modelSpecs(parseEncoderConfig(config), 'seqcls', numLabelsOf('seqcls', config)).map((s) => [s.name, s]));
+    const groups = c.optimizer.param_groups as { weight_decay: number; params: string[] }[];
+    for (const g of groups) {
+      for (const peftName of g.params) {
+        const n = peftName.replace(/^base_model\.model\./, '');
+        const spec = specs.get(n);
+        // makePlan (src/train/plan.ts): a LoRA factor has no spec and decays; a spec decays unless trainerNoDecay.
+        const ours = spec && trainerNoDecay(spec) ? 0 : 0.01;
+        expect(ours, n).toBe(g.weight_decay);
+      }
+    }
+    expect(groups.flatMap((g) => g.params)).toHaveLength(c.lora.targets.length * 2 + 2); // A, B per target + classifier
   });
 
   test('DistilBERT LayerNorms without "LayerNorm" in their name get no decay', () => {
