@@ -8,7 +8,7 @@ import {
   type AdamWTensors,
 } from '../../../src/engine/kernels/adamw.ts';
 import { normal, rng } from '../../../src/engine/random.ts';
-import { compareStep, gradient, read, type Arrays, type Values } from './adamwHelpers.ts';
+import { compareStep, gradient, indexedState, read, type Arrays, type Values } from './adamwHelpers.ts';
 import { AdamW, TORCH_ADAMW } from '../../../src/train/adamw.ts';
 import { webgpu } from '../setup.ts';
 
@@ -182,12 +182,7 @@ test('past 65535 workgroups (tfjs folds the dispatch into 2-D) still matches the
   // the start, the middle and the very end (the tail of the last workgroup).
   const n = 65535 * 128 + 5;
   const s = adamwScalars(TORCH_ADAMW, 2, 0.05, 0.01);
-  const [p, m, v, g] = tf.tidy(() => {
-    // Index-dependent values, so a wrong index or an unwritten element cannot go unnoticed.
-    const i = tf.range(0, n, 1, 'float32');
-    const m = tf.mul(tf.cos(i), 0.01);
-    return [tf.sin(i), m, tf.square(m), tf.cos(tf.mul(i, 0.3))];
-  });
+  const [p, m, v, g] = indexedState(n);
   const state: AdamWTensors = { p, m, v };
   const run = vi.spyOn(backend, 'runWebGPUProgram');
   const fused = adamwUpdate(state, g, s);

@@ -1,4 +1,5 @@
 /** What the AdamW kernel tests share: reading p, m, v back and comparing a step with its tolerance. */
+import * as tf from '@tensorflow/tfjs';
 import type { AdamWScalars, AdamWTensors } from '../../../src/engine/kernels/adamw.ts';
 import { normal } from '../../../src/engine/random.ts';
 
@@ -38,4 +39,13 @@ export function compareStep(x: Arrays, s: AdamWScalars, fused: Values, ref: Valu
 /** Normal values with every 5th entry 0, so zero gradients (v' = 0, denom = ε) are covered too. */
 export function gradient(n: number, std: number, random: () => number): Float32Array {
   return normal(n, std, random).map((x, i) => (i % 5 === 3 ? 0 : x));
+}
+
+/** p, m, v, g of n elements whose values depend on the index, so a wrong index or an unwritten element shows. */
+export function indexedState(n: number): [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const i = tf.range(0, n, 1, 'float32');
+    const m = tf.mul(tf.cos(i), 0.01);
+    return [tf.sin(i), m, tf.square(m), tf.cos(tf.mul(i, 0.3))];
+  });
 }

@@ -6,7 +6,7 @@ import { normal, rng } from '../../../src/engine/random.ts';
 import { setKernelMode } from '../../../src/engine/kernels/select.ts';
 import { AdamW, TORCH_ADAMW } from '../../../src/train/adamw.ts';
 import { webgpu } from '../setup.ts';
-import { compareStep, gradient, read } from './adamwHelpers.ts';
+import { compareStep, gradient, indexedState, read } from './adamwHelpers.ts';
 
 // The in-place step (engine/kernels/direct.ts): p, m and v written by one dispatch, no new buffer.
 
@@ -93,11 +93,7 @@ describe('adamwStepInPlace', () => {
     // (start, middle, the very end) because full-size plain ops are slow on SwiftShader.
     const n = 65535 * 128 + 5;
     const s = adamwScalars(TORCH_ADAMW, 2, 0.05, 0.01);
-    const [p, m, v, g] = tf.tidy(() => {
-      const i = tf.range(0, n, 1, 'float32');
-      const m = tf.mul(tf.cos(i), 0.01);
-      return [tf.sin(i), m, tf.square(m), tf.cos(tf.mul(i, 0.3))];
-    });
+    const [p, m, v, g] = indexedState(n);
     const windows = [[0, 300], [n >> 1, 300], [n - 300, 300]].map(([begin, size]) => {
       const cut = <T extends tf.Tensor>(x: T) => tf.slice(x, [begin], [size]) as T;
       return { begin, size, before: { p: cut(p), m: cut(m), v: cut(v) }, g: cut(g) };
