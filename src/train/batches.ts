@@ -10,6 +10,7 @@ import type { Labels } from '../engine/model';
 import type { Task } from '../data/types';
 import { specOf, type TaskSpec } from '../tasks/index';
 import type { FeatureSet } from '../tokenize/features';
+import { maskBatch, maskSeed, type MaskingOptions } from './masking';
 import type { Batch } from './step';
 
 export type HostLabels =
@@ -77,6 +78,12 @@ export interface FeatureBatchOptions {
   /** Reshuffle every epoch (training); evaluation reads rows in order. */
   shuffle: boolean;
   seed: number;
+  /**
+   * Masked LM: each batch is masked as it is drawn (masking.ts), from the seed, the epoch and the batch index,
+   * so masks change every epoch, are the same for the same seed, and a resumed run draws the same ones. Tokens
+   * whose id is in `specialIds` (and padding) are never chosen; the labels become the batch's token labels.
+   */
+  mlm?: MaskingOptions & { specialIds: readonly number[] };
 }
 
 export class FeatureBatches implements BatchSource {
@@ -108,8 +115,17 @@ export class FeatureBatches implements BatchSource {
     const rows = this.rowsOf(epoch).slice(index * this.opts.batchSize, (index + 1) * this.opts.batchSize);
     const longest = rows.reduce((m, r) => Math.max(m, this.lengths[r]), 1);
     const T = this.buckets.find((b) => b >= longest)!;
-    return gatherRows(this.features, rows, T, this.opts.labelKind);
+    const host = gatherRows(this.features, rows, T, this.opts.labelKind);
+    return this.opts.mlm ? maskedLm(host, this.opts.mlm, maskSeed(this.opts.seed, epoch, index)) : host;
   }
+}
+
+/** A host batch with its tokens masked and its labels the masked positions' original ids (-100 elsewhere). */
+function maskedLm(h: HostBatch, opts: NonNullable<FeatureBatchOptions['mlm']>, seed: number): HostBatch {
+  const specials = new Set(opts.specialIds);
+  const special = Uint8Array.from(h.inputIds, (id) => (specials.has(id) ? 1 : 0));
+  const m = maskBatch(h.inputIds, h.attentionMask, special, h.T, opts, seed);
+  return { ...h, inputIds: m.inputIds, labels: { kind: 'token', ids: m.labels } };
 }
 
 /** Copies `rows` of f, cut to the first T tokens, into one batch. */

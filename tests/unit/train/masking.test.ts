@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { rng } from '../../../src/engine/random';
 import { groupBlocks, lineBlocks } from '../../../src/tokenize/mlmBlocks';
+import type { FeatureSet } from '../../../src/tokenize/features';
+import { FeatureBatches } from '../../../src/train/batches';
 import { IGNORE_LABEL, maskBatch, maskSeed, maskSequence } from '../../../src/train/masking';
 
 const specials = { bos: 101, eos: 102 };
@@ -82,5 +84,41 @@ describe('DataCollatorForLanguageModeling semantics', () => {
     expect(maskBatch(ids, attention, special, T, big, maskSeed(7, 1, 3)).labels).not.toEqual(a.labels);
     const seeds = new Set([0, 1, 2].flatMap((e) => [0, 1, 2].map((b) => maskSeed(7, e, b))));
     expect(seeds.size).toBe(9);
+  });
+});
+
+describe('FeatureBatches with masked-LM masking', () => {
+  // Two blocks of a tiny "vocabulary": [CLS]=2, [SEP]=3, [PAD]=0, [MASK]=4, words 10…99.
+  const T = 12;
+  const rows = [[2, 10, 11, 12, 13, 14, 15, 16, 3, 0, 0, 0], [2, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 3], [2, 30, 31, 3, 0, 0, 0, 0, 0, 0, 0, 0]];
+  const features: FeatureSet = {
+    count: rows.length, seqLen: T, inputIds: Int32Array.from(rows.flat()), attentionMask: Int32Array.from(rows.flat(), (id) => (id === 0 ? 0 : 1)),
+    tokenTypeIds: null, labels: null, labelWidth: 0, startPositions: null, endPositions: null, exampleIndex: null, offsets: null,
+  };
+  const make = (seed: number) =>
+    new FeatureBatches(features, { batchSize: 3, labelKind: 'none', shuffle: false, seed, mlm: { probability: 0.5, maskTokenId: 4, vocabSize: 100, specialIds: [2, 3] } });
+
+  test('labels are the original ids at chosen tokens only; specials and padding never chosen', () => {
+    const b = make(1).batch(0, 0);
+    expect(b.labels.kind).toBe('token');
+    const labels = (b.labels as { ids: Int32Array }).ids;
+    const original = b.rows.flatMap((r) => rows[r].slice(0, b.T));
+    let chosen = 0;
+    original.forEach((id, i) => {
+      if (id === 0 || id === 2 || id === 3) expect(labels[i]).toBe(IGNORE_LABEL);
+      else if (labels[i] !== IGNORE_LABEL) {
+        expect(labels[i]).toBe(id);
+        chosen++;
+      } else expect(b.inputIds[i]).toBe(id);
+    });
+    expect(chosen).toBeGreaterThan(0);
+  });
+
+  test('dynamic and reproducible: each epoch its own masks, the same for the same seed and position', () => {
+    const a = make(7);
+    const epoch0 = a.batch(0, 0);
+    expect(make(7).batch(0, 0)).toEqual(epoch0); // a resumed run draws the same masks
+    expect(a.batch(1, 0).inputIds).not.toEqual(epoch0.inputIds);
+    expect(make(8).batch(0, 0).inputIds).not.toEqual(epoch0.inputIds);
   });
 });
