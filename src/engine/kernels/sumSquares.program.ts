@@ -11,6 +11,11 @@ import { sumStep, treeReduce } from './workgroup.ts';
 /** Lanes of a 'workgroup' fold. */
 export const FOLD_LANES = 256;
 
+/** WGSL: the lanes' sums `s` folded in workgroup memory `part`; lane 0 writes the total to result[`dest`] when `live`. */
+const foldLanes = (live: string, dest: string) => `part[lane] = s;
+      ${treeReduce(FOLD_LANES, sumStep('part'))}
+      if (${live} && lane == 0u) { result[${dest}] = part[0]; }`;
+
 /**
  * Tensors one squares dispatch reads: with its output, 8 storage buffers, WebGPU's guaranteed
  * maxStorageBuffersPerShaderStage. A shorter group binds its first tensor again in the unused slots
@@ -64,9 +69,7 @@ export const squaresWgSpec = (groupParts: number, outputSize: number): ProgramSp
       let lane = localIndex;
       var s = 0.0;
       ${slotBranches('g', (local) => `${local} * ${FOLD_LANES} + i32(lane)`, (parts) => `${parts} * ${FOLD_LANES}`)}
-      part[lane] = s;
-      ${treeReduce(FOLD_LANES, sumStep('part'))}
-      if (g < uniforms.end${GROUP - 1} && lane == 0u) { result[uniforms.offset + g] = part[0]; }
+      ${foldLanes(`g < uniforms.end${GROUP - 1}`, 'uniforms.offset + g')}
     }`,
 });
 
@@ -107,8 +110,6 @@ export const foldWgSpec = (parts: number): ProgramSpec => ({
           s += X[i];
         }
       }
-      part[lane] = s;
-      ${treeReduce(FOLD_LANES, sumStep('part'))}
-      if (g < uniforms.parts && lane == 0u) { result[g] = part[0]; }
+      ${foldLanes('g < uniforms.parts', 'g')}
     }`,
 });
