@@ -54,6 +54,24 @@ export function fixtureBatches(c: CaseJson): BatchSource {
 
 export const FIXTURE_LABELS = ['class_a', 'class_b', 'class_c'];
 
+/** The TrainConfig of a `*-train` case's optimizer, schedule and clipping: one step a logged batch of 3, no dropout, no evaluation. */
+export function fixtureTrajectoryConfig(c: CaseJson): TrainConfigInput {
+  return {
+    learningRate: c.optimizer!.lr,
+    adamBeta1: c.optimizer!.betas[0],
+    adamBeta2: c.optimizer!.betas[1],
+    adamEpsilon: c.optimizer!.eps,
+    weightDecay: c.optimizer!.weight_decay,
+    warmupSteps: c.schedule!.num_warmup_steps,
+    maxSteps: c.schedule!.num_training_steps,
+    maxGradNorm: c.clipping!.max_norm,
+    batchSize: 3,
+    loggingSteps: 1,
+    evalStrategy: 'no',
+    dropout: { hidden: 0, attention: 0, classifier: 0 },
+  };
+}
+
 /** The 12 rows of bert-seqcls-train's four batches, padded to T = 16. */
 export async function fixtureFeatures(): Promise<FeatureSet> {
   const c = await fixtureCase('bert-seqcls-train');

@@ -10,7 +10,7 @@ import { LoraAdapter } from '../../../src/engine/lora.ts';
 import { parseSafetensors, toFloat32 } from '../../../src/engine/safetensors.ts';
 import type { ArrayJson } from '../../../src/parity/caseFile.ts';
 import { mergeLoraValues } from '../../../src/train/checkpoints.ts';
-import { expectSeriesClose, fixture, fixtureBatches, fixtureCase, fixtureModel, FIXTURE_LABELS, runTrainer, webgpu } from './helpers.ts';
+import { expectSeriesClose, fixture, fixtureBatches, fixtureCase, fixtureModel, fixtureTrajectoryConfig, FIXTURE_LABELS, runTrainer, webgpu } from './helpers.ts';
 
 beforeAll(webgpu);
 
@@ -31,18 +31,7 @@ test('the Trainer with a lora config follows PEFT step by step, and its merged e
       task: 'classification',
       labels: FIXTURE_LABELS,
       train: fixtureBatches(c),
-      config: {
-        learningRate: c.optimizer!.lr,
-        weightDecay: c.optimizer!.weight_decay,
-        warmupSteps: c.schedule!.num_warmup_steps,
-        maxSteps: c.schedule!.num_training_steps,
-        maxGradNorm: c.clipping!.max_norm,
-        batchSize: 3,
-        loggingSteps: 1,
-        evalStrategy: 'no',
-        dropout: { hidden: 0, attention: 0, classifier: 0 },
-        lora,
-      },
+      config: { ...fixtureTrajectoryConfig(c), lora },
     });
     expect(outcome).toBe('completed');
     const t = c.trajectory!;

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { HeadKind } from '../../../src/engine/config.ts';
-import { expectSeriesClose, fixtureBatches, fixtureCase, fixtureModel, runTrainer, webgpu } from './helpers.ts';
+import { expectSeriesClose, fixtureBatches, fixtureCase, fixtureModel, fixtureTrajectoryConfig, runTrainer, webgpu } from './helpers.ts';
 
 beforeAll(webgpu);
 
@@ -21,20 +21,7 @@ describe.each([
         task,
         labels: head === 'qa' ? [] : ['class_a', 'class_b', 'class_c'],
         train: fixtureBatches(c),
-        config: {
-          learningRate: c.optimizer!.lr,
-          adamBeta1: c.optimizer!.betas[0],
-          adamBeta2: c.optimizer!.betas[1],
-          adamEpsilon: c.optimizer!.eps,
-          weightDecay: c.optimizer!.weight_decay,
-          warmupSteps: c.schedule!.num_warmup_steps,
-          maxSteps: c.schedule!.num_training_steps,
-          maxGradNorm: c.clipping!.max_norm,
-          batchSize: 3,
-          loggingSteps: 1,
-          evalStrategy: 'no',
-          dropout: { hidden: 0, attention: 0, classifier: 0 },
-        },
+        config: fixtureTrajectoryConfig(c),
       });
       expect(outcome).toBe('completed');
       const t = c.trajectory!;
