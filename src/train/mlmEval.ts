@@ -54,9 +54,10 @@ export async function evaluateMaskedLm(model: BertFamilyModel, batches: Iterable
         const logProbs = tf.logSoftmax(rows);
         const y = tf.tensor1d(labels, 'int32');
         const picked = tf.sum(tf.mul(logProbs, tf.oneHot(y, V)), 1); // [M]: log p(label)
-        const argmaxHit = tf.cast(tf.equal(tf.argMax(rows, 1), y), 'int32');
-        const { values, indices } = tf.topk(rows, Math.min(topK, V));
-        return [picked, argmaxHit, indices, tf.exp(tf.sub(values, tf.logSumExp(rows, 1, true)))];
+        const argmaxHit = tf.cast(tf.equal(tf.argMax(logProbs, 1), y), 'int32');
+        // Top-k of the log-probabilities: the same order as the logits', and exp gives the probabilities.
+        const { values, indices } = tf.topk(logProbs, Math.min(topK, V));
+        return [picked, argmaxHit, indices, tf.exp(values)];
       });
       const [lp, h, ids, probs] = await Promise.all([logp.data(), hit.data(), topIds.data(), topProbs.data()]);
       tf.dispose([logp, hit, topIds, topProbs]);
