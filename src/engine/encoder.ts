@@ -51,14 +51,14 @@ function embeddings(cfg: EncoderConfig, params: Params, inputs: EncoderInputs, d
   const table = (name: string) => param(params, name) as tf.Tensor2D;
   // One scope: the lookups and their sums go once normed (the tape keeps what the gradient needs).
   return tf.tidy(() => {
-    // nn.Embedding(padding_idx): the word embeddings' pad row (RoBERTa's position pad row too) gets no gradient from the lookup.
-    let x = embeddingLookup(table(n.word), flatIds as tf.Tensor1D, cfg.padTokenId); // [B*T, E]
+    // nn.Embedding(padding_idx): the pad rows (names.ts) get no gradient from their lookup.
+    let x = embeddingLookup(table(n.word), flatIds as tf.Tensor1D, n.wordPadding); // [B*T, E]
     // Positions: RoBERTa counts real tokens from padding_idx+1; the others use 0..T-1 in every row.
     const pos = usesRobertaPositions(cfg)
       ? tf.reshape(robertaPositions(inputs.inputIds, cfg.padTokenId), [B * T])
       : tf.tile(tf.range(0, T, 1, 'int32'), [B]);
     // residualAdd, not tf.add: TF.js's Add keeps both [B*T, E] inputs for its gradient, which needs neither.
-    x = residualAdd(x, embeddingLookup(table(n.position), pos as tf.Tensor1D, usesRobertaPositions(cfg) ? cfg.padTokenId : undefined));
+    x = residualAdd(x, embeddingLookup(table(n.position), pos as tf.Tensor1D, n.positionPadding));
     if (cfg.typeVocabSize > 0) {
       const types = inputs.tokenTypeIds ? tf.reshape(inputs.tokenTypeIds, [B * T]) : tf.zeros([B * T], 'int32');
       x = residualAdd(x, embeddingLookup(table(n.tokenType), types as tf.Tensor1D));

@@ -2,7 +2,7 @@
  * Hugging Face parameter names and shapes, in `named_parameters()` order, for every architecture and head.
  * These names are the single source of truth for loading, LoRA targeting, weight decay groups and export.
  */
-import type { EncoderConfig, HeadKind } from './config';
+import { usesRobertaPositions, type EncoderConfig, type HeadKind } from './config';
 
 export type InitKind = 'normal' | 'zeros' | 'ones' | 'embedding';
 
@@ -77,19 +77,21 @@ export function embeddingNames(cfg: EncoderConfig) {
     tokenType: `${e}.token_type_embeddings.weight`,
     norm: `${e}.LayerNorm`,
     project: cfg.embeddingSize !== cfg.hiddenSize ? `${cfg.prefix}.embeddings_project` : null,
+    /** nn.Embedding(padding_idx) rows: the word embeddings' pad row, and RoBERTa's position pad row. */
+    wordPadding: cfg.padTokenId,
+    positionPadding: usesRobertaPositions(cfg) ? cfg.padTokenId : undefined,
   };
 }
 
 export function encoderSpecs(cfg: EncoderConfig): ParamSpec[] {
   const e = embeddingNames(cfg);
-  const roberta = cfg.modelType === 'roberta' || cfg.modelType === 'xlm-roberta';
   const specs: ParamSpec[] = [
-    { name: e.word, shape: [cfg.vocabSize, cfg.embeddingSize], init: 'embedding', paddingIdx: cfg.padTokenId },
+    { name: e.word, shape: [cfg.vocabSize, cfg.embeddingSize], init: 'embedding', paddingIdx: e.wordPadding },
     {
       name: e.position,
       shape: [cfg.maxPositions, cfg.embeddingSize],
       init: 'embedding',
-      ...(roberta ? { paddingIdx: cfg.padTokenId } : {}),
+      ...(e.positionPadding !== undefined ? { paddingIdx: e.positionPadding } : {}),
     },
   ];
   if (cfg.typeVocabSize > 0) specs.push({ name: e.tokenType, shape: [cfg.typeVocabSize, cfg.embeddingSize], init: 'embedding' });
