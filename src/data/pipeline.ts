@@ -5,7 +5,7 @@ import { AbortError, throwIfAborted } from './lines.ts';
 import { columnsOf } from './profile.ts';
 import { openRecords, type DataSource } from './read.ts';
 import { FileFormatError, type FileFormat, type RawRecord, type Row } from './records.ts';
-import { assignSplits, type SplitName } from './split.ts';
+import { explainSplits, type SplitName } from './split.ts';
 import { labelDistribution } from './stats.ts';
 import { detectTagScheme, type TagScheme } from './tags.ts';
 import type { Example, RowError, Task } from './types.ts';
@@ -44,6 +44,8 @@ export interface ParseOptions extends DetectOverride {
 export interface FileReport {
   file: string;
   split: SplitName;
+  /** Why the file got its split, in words: chosen, from its name, or by file order. */
+  splitWhy: string;
   format: FileFormat | null;
   rows: number;
   valid: number;
@@ -110,8 +112,11 @@ interface ParseContext {
 }
 
 export async function parseFiles(inputs: readonly ParseInput[], opts: ParseOptions = {}): Promise<ParseResult> {
-  const splits = assignSplits(inputs.map((i) => ({ name: i.source.name, split: i.split })));
-  const reports: FileReport[] = inputs.map((inp, k) => ({ file: inp.source.name, split: splits[k], format: null, rows: 0, valid: 0, invalid: 0, labels: {} }));
+  const choices = explainSplits(inputs.map((i) => ({ name: i.source.name, split: i.split })));
+  const splits = choices.map((c) => c.split);
+  const reports: FileReport[] = inputs.map((inp, k) => ({
+    file: inp.source.name, split: splits[k], splitWhy: choices[k].why, format: null, rows: 0, valid: 0, invalid: 0, labels: {},
+  }));
   const ctx: ParseContext = {
     inputs,
     opts,
@@ -276,7 +281,14 @@ function assembleSplits(ctx: ParseContext, perFile: Example[][]): void {
     }
   });
   result.labelCounts = labelDistribution(d.task, all, result.labels, result.tagScheme);
-  if (!result.examples.train.length) result.error ??= 'no training examples: every training file is empty, unusable or invalid';
+  if (!result.examples.train.length) result.error ??= noTrainingMessage(result.files);
+}
+
+/** Names every file with its split and why, and says how to change it: the user must be able to act on it. */
+export function noTrainingMessage(files: readonly FileReport[]): string {
+  const each = files.map((f) => `${f.file} is in ${f.split} (${f.splitWhy})${f.split === 'train' && f.error ? `: ${f.error}` : ''}`).join('; ');
+  const what = files.some((f) => f.split === 'train') ? 'every training file is empty, unusable or invalid' : 'no file is in the train split';
+  return `no training examples: ${what}. ${each}. To change a split, pick it in the file's Split menu (npm run train: --data is the training file)`;
 }
 
 function rank(s: SplitName): number {

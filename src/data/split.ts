@@ -94,27 +94,59 @@ export function splitIndices(n: number, fractions: SplitFractions, seed: number,
 export type SplitName = 'train' | 'validation' | 'test';
 export const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 
+const NAME_HINTS: [RegExp, SplitName][] = [
+  [/(^|[^a-z])(dev|valid|validation|val|eval)([^a-z]|$)/, 'validation'],
+  [/(^|[^a-z])(test)([^a-z]|$)/, 'test'],
+  [/(^|[^a-z])(train)([^a-z]|$)/, 'train'],
+];
+
+/** Split from a file name, with the word that decided it: `dev`/`valid`/`val` → validation, `test`, `train`. */
+function nameHint(name: string): { split: SplitName; word: string } | undefined {
+  const base = name.toLowerCase().replace(/^.*[\\/]/, '');
+  for (const [re, split] of NAME_HINTS) {
+    const m = re.exec(base);
+    if (m) return { split, word: m[2] };
+  }
+  return undefined;
+}
+
 /** Split from a file name: `dev`/`valid`/`val` → validation, `test` → test, `train` → train. */
 export function splitFromName(name: string): SplitName | undefined {
-  const base = name.toLowerCase().replace(/^.*[\\/]/, '');
-  if (/(^|[^a-z])(dev|valid|validation|val|eval)([^a-z]|$)/.test(base)) return 'validation';
-  if (/(^|[^a-z])test([^a-z]|$)/.test(base)) return 'test';
-  if (/(^|[^a-z])train([^a-z]|$)/.test(base)) return 'train';
-  return undefined;
+  return nameHint(name)?.split;
+}
+
+/** A file's split and, in words, why it got it (shown beside the file and in any message about splits). */
+export interface SplitChoice {
+  split: SplitName;
+  why: string;
 }
 
 /**
  * Which file is which split: an explicit choice wins, then the name, then the order of the remaining slots
- * (the first unnamed file trains). A second file for a taken split joins it.
+ * (the first unnamed file trains). A second file for a taken split joins it. Something must train: without a
+ * training file, the first file not explicitly placed trains (a `…_dev.jsonl` dropped alone is the data to
+ * learn from, and the hold-out then carves validation out of it).
  */
-export function assignSplits(files: readonly { name: string; split?: SplitName }[]): SplitName[] {
-  const out: (SplitName | undefined)[] = files.map((f) => f.split ?? splitFromName(f.name));
-  const free = SPLITS.filter((s) => !out.includes(s));
-  const named = out.map((s) => s ?? free.shift() ?? 'train');
-  // Something must train: without a training file, the first file not explicitly placed takes that role.
+export function explainSplits(files: readonly { name: string; split?: SplitName }[]): SplitChoice[] {
+  const hints = files.map((f) => (f.split ? undefined : nameHint(f.name)));
+  const out: (SplitChoice | undefined)[] = files.map((f, i) => {
+    if (f.split) return { split: f.split, why: 'chosen explicitly' };
+    const h = hints[i];
+    return h ? { split: h.split, why: `its name contains "${h.word}"` } : undefined;
+  });
+  const free = SPLITS.filter((s) => !out.some((c) => c?.split === s));
+  const named = out.map((c) => c ?? (free.length ? { split: free.shift()!, why: 'the next free split, in file order' } : { split: 'train' as const, why: 'every split was taken, so it joins train' }));
   const first = files.findIndex((f) => !f.split);
-  if (!named.includes('train') && first >= 0) named[first] = 'train';
+  if (!named.some((c) => c.split === 'train') && first >= 0) {
+    const h = hints[first];
+    const was = h ? `its name suggests ${h.split} ("${h.word}"), but ` : '';
+    named[first] = { split: 'train', why: `${was}no file was in the train split, so the first file trains and part of its rows is held out` };
+  }
   return named;
+}
+
+export function assignSplits(files: readonly { name: string; split?: SplitName }[]): SplitName[] {
+  return explainSplits(files).map((c) => c.split);
 }
 
 /**

@@ -48,9 +48,6 @@ export interface DataSlice {
 export const DEMO_DATA_FILE = 'nsmc_sentiment.csv';
 export const DEMO_DATA_URL = `${import.meta.env.BASE_URL}demo/${DEMO_DATA_FILE}`;
 
-const guessSplit = (name: string): SplitName | undefined =>
-  /(^|[^a-z])(valid|validation|dev|val)([^a-z]|$)/i.test(name) ? 'validation' : /(^|[^a-z])test([^a-z]|$)/i.test(name) ? 'test' : undefined;
-
 export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   dataFiles: [],
   dataStatus: 'empty',
@@ -67,7 +64,9 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   validationFraction: DEFAULT_VALIDATION_FRACTION,
 
   async addDataFiles(files) {
-    const added = files.map((f) => ({ name: f.name, blob: f as Blob, split: guessSplit(f.name) }));
+    // No split yet: the data layer guesses it from the names (explainSplits) and reports why, so a lone
+    // `…_dev.jsonl` still trains; a split stored here would count as the user's choice.
+    const added = files.map((f) => ({ name: f.name, blob: f as Blob }));
     set({ dataFiles: [...get().dataFiles, ...added], mappingAccepted: false, skipInvalid: false });
     await get().parseData();
   },

@@ -35,6 +35,7 @@ export function DataFiles() {
                     <option key={s}>{s}</option>
                   ))}
                 </select>
+                {r?.splitWhy && !f.split && <div className="muted small">{r.splitWhy}</div>}
               </td>
               <td>{r?.rows ?? '…'}</td>
               <td>{r ? (r.error ? <span className="bad">{r.error}</span> : r.valid) : '…'}</td>

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFiles } from '../../../src/data/pipeline.ts';
+import { DataSession } from '../../../src/data/session.ts';
+import { DEFAULT_VALIDATION_FRACTION, explainSplits, SPLIT_SEED } from '../../../src/data/split.ts';
+import { parseTrainFiles } from '../../../scripts/lib/train-data.ts';
+import { DATA, fixture } from './helpers.ts';
+
+/** The newcomer's case (issue 15): one `…_dev.jsonl` dropped alone must train, with the usual hold-out. */
+const DEV = 'en_ner_wnut17_dev.sample.jsonl';
+const HOLD_OUT = { validation: DEFAULT_VALIDATION_FRACTION, test: 0, seed: SPLIT_SEED };
+
+describe('explainSplits', () => {
+  it('says why each file got its split: chosen, from its name, or by order', () => {
+    expect(explainSplits([{ name: 'data/dev.jsonl' }, { name: 'b.csv' }, { name: 'c.csv', split: 'test' }])).toEqual([
+      { split: 'validation', why: 'its name contains "dev"' },
+      { split: 'train', why: 'the next free split, in file order' },
+      { split: 'test', why: 'chosen explicitly' },
+    ]);
+  });
+
+  it('a lone dev-named file trains, and the reason names what its name suggested', () => {
+    const [only] = explainSplits([{ name: 'wnut17_dev.jsonl' }]);
+    expect(only.split).toBe('train');
+    expect(only.why).toContain('its name suggests validation ("dev")');
+    expect(only.why).toContain('no file was in the train split');
+  });
+
+  it('several name-guessed non-training files: the first one trains, the others keep their guess', () => {
+    expect(explainSplits([{ name: 'a_valid.csv' }, { name: 'b_test.csv' }]).map((c) => c.split)).toEqual(['train', 'test']);
+  });
+
+  it('an explicit choice is never overridden, even when nothing trains', () => {
+    expect(explainSplits([{ name: 'x.jsonl', split: 'validation' }])).toEqual([{ split: 'validation', why: 'chosen explicitly' }]);
+  });
+});
+
+describe('a single dev-named file (page and CLI)', () => {
+  it('the page: no split given, the file trains and 10% of it is held out for validation', async () => {
+    const session = new DataSession();
+    const summary = await session.parse([{ source: fixture(DATA, DEV) }], { split: HOLD_OUT });
+    expect(summary.error).toBeUndefined();
+    expect(summary.files[0]).toMatchObject({ file: DEV, split: 'train', rows: 20, valid: 20 });
+    expect(summary.files[0].splitWhy).toMatch(/^its name suggests validation \("dev"\), but no file was in the train split/);
+    expect(summary.splits).toEqual({ train: 18, validation: 2, test: 0 });
+  });
+
+  it('npm run train --data on the same file gives the same splits as the page', async () => {
+    const cli = await parseTrainFiles([{ path: join(DATA, DEV), split: 'train' }], 'ner', HOLD_OUT).catch((e: Error) => e);
+    // As the training file, every row defines the tag set, so the CLI (which refuses any row error) accepts all 20.
+    expect(cli).not.toBeInstanceOf(Error);
+    const session = new DataSession();
+    await session.parse([{ source: fixture(DATA, DEV) }], { split: HOLD_OUT });
+    const page = session.result!.examples;
+    const { examples } = cli as Exclude<typeof cli, Error>;
+    expect(examples.train).toEqual(page.train);
+    expect(examples.validation).toEqual(page.validation);
+  });
+
+  it('a file the user put in validation alone: the message names it, its split, why, and how to change it', async () => {
+    const r = await parseFiles([{ source: fixture(DATA, DEV), split: 'validation' }]);
+    expect(r.error).toBe(
+      `no training examples: no file is in the train split. ${DEV} is in validation (chosen explicitly). ` +
+        "To change a split, pick it in the file's Split menu (npm run train: --data is the training file)",
+    );
+  });
+});
