@@ -1,0 +1,110 @@
+/**
+ * Serialises a built graph as an ONNX ModelProto, in chunks, without ever holding the weights twice.
+ * Protobuf prefixes every nested message with its length, so the lengths are computed first from what is
+ * known without reading any weight (names, dims, 4 bytes per float); then the small messages are written, and
+ * the initializers last, one at a time, each tensor read from the source only when its bytes are due.
+ */
+import type { GraphBuilder, Initializer } from './graph';
+import { encodeGraphName, encodeModelHead, encodeNode, encodeTensorHead, encodeValueInfo, F, fieldPrefix } from './proto';
+
+/** Checkpoint weights by HF name: shapes up front (to size the file), values only when written. */
+export interface WeightSource {
+  /** The tensor's shape without reading its values; undefined when the checkpoint has no such tensor. */
+  shapeOf(name: string): readonly number[] | undefined;
+  /** The tensor's values as float32, row-major. */
+  read(name: string): Float32Array | Promise<Float32Array>;
+}
+
+/** ONNX IR version 8 goes with opset 17, the first with LayerNormalization. */
+export const IR_VERSION = 8;
+export const OPSET = 17;
+/** Protobuf's (and so ONNX's single-file) limit; bigger models need external data files, which we do not write. */
+const PROTOBUF_LIMIT = 2 ** 31 - 1;
+
+const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+const bytesPer = (i: Initializer) => (i.data ? 1 : 4);
+
+/** Every weight the graph reads must exist in the source with its expected shape: checked before a byte is written. */
+export function checkWeights(graph: GraphBuilder, weights: WeightSource, what: string): void {
+  const problems: string[] = [];
+  for (const init of graph.initializers) {
+    if (init.data) continue;
+    const shape = weights.shapeOf(init.name);
+    if (!shape) problems.push(`missing tensor "${init.name}"`);
+    else if (shape.join() !== init.dims.join()) problems.push(`"${init.name}" has shape [${shape.join(', ')}], expected [${init.dims.join(', ')}]`);
+  }
+  if (problems.length) throw new Error(`ONNX export of ${what}: ${problems.join('; ')}`);
+}
+
+interface Framed {
+  parts: Uint8Array[];
+  length: number;
+}
+
+function frame(field: number, body: Uint8Array): Framed {
+  const prefix = fieldPrefix(field, body.byteLength);
+  return { parts: [prefix, body], length: prefix.byteLength + body.byteLength };
+}
+
+/** The initializer's framing (field tag, lengths, TensorProto header) and the byte length of its data. */
+function initializerFrame(init: Initializer): { head: Uint8Array[]; dataBytes: number; length: number } {
+  const dataBytes = init.data ? init.data.byteLength : count(init.dims) * bytesPer(init);
+  const tensorHead = encodeTensorHead(init.name, init.dims, init.dataType, dataBytes);
+  const prefix = fieldPrefix(F.graph.initializer, tensorHead.byteLength + dataBytes);
+  return { head: [prefix, tensorHead], dataBytes, length: prefix.byteLength + tensorHead.byteLength + dataBytes };
+}
+
+async function tensorBytes(init: Initializer, weights: WeightSource, expected: number): Promise<Uint8Array> {
+  if (init.data) return init.data;
+  const values = await weights.read(init.name);
+  if (values.byteLength !== expected) {
+    throw new Error(`ONNX export: "${init.name}" has ${values.length} values, expected ${expected / 4} for [${init.dims.join(', ')}]`);
+  }
+  // Typed arrays are little-endian on every platform browsers and Node run on, as raw_data requires.
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** The ModelProto as a sequence of chunks; concatenated, they are the .onnx file. */
+export async function* streamModel(graph: GraphBuilder, weights: WeightSource, meta: { name: string; producer: string; version: string }): AsyncGenerator<Uint8Array> {
+  const small: Framed[] = [
+    { parts: [encodeGraphName(meta.name)], length: 0 },
+    ...graph.nodes.map((n) => frame(F.graph.node, encodeNode(n))),
+    ...graph.inputs.map((v) => frame(F.graph.input, encodeValueInfo(v))),
+    ...graph.outputs.map((v) => frame(F.graph.output, encodeValueInfo(v))),
+  ];
+  small[0].length = small[0].parts[0].byteLength;
+  const inits = graph.initializers.map((init) => ({ init, ...initializerFrame(init) }));
+  const graphLength = small.reduce((s, f) => s + f.length, 0) + inits.reduce((s, f) => s + f.length, 0);
+  const head = encodeModelHead(IR_VERSION, OPSET, meta.producer, meta.version);
+  const graphPrefix = fieldPrefix(F.model.graph, graphLength);
+  if (head.byteLength + graphPrefix.byteLength + graphLength > PROTOBUF_LIMIT) {
+    throw new Error(
+      `ONNX export of ${meta.name}: the model is ${(graphLength / 2 ** 30).toFixed(2)} GiB, above protobuf's 2 GiB limit ` +
+        'for a single .onnx file; external-data export is not supported',
+    );
+  }
+  yield head;
+  yield graphPrefix;
+  for (const f of small) yield* f.parts;
+  for (const { init, head: parts, dataBytes } of inits) {
+    yield* parts;
+    yield await tensorBytes(init, weights, dataBytes);
+  }
+}
+
+/** All chunks in one buffer (tests, and small models in the browser zip). */
+export async function collectChunks(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const c of chunks) {
+    parts.push(c);
+    total += c.byteLength;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
