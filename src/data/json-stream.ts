@@ -1,3 +1,4 @@
+import { quote, tokenAt } from './json-error.ts';
 import { BROKEN_UTF8, type Line } from './lines.ts';
 import { parseJsonRow } from './jsonl.ts';
 import { FileFormatError, ROW, type RawRecord } from './records.ts';
@@ -18,6 +19,8 @@ interface Frame {
   key: string | null;
   expectKey: boolean;
   line: number;
+  /** 1-based column of the opening bracket. */
+  column: number;
 }
 
 interface Capture {
@@ -27,10 +30,12 @@ interface Capture {
   startLine: number;
   startCol: number;
   parts: string[];
-  badLine: number | null;
+  /** Where the first character that was not valid UTF-8 sits inside the element. */
+  bad: { line: number; column: number } | null;
   qaLines: number[];
 }
 
+const REPLACEMENT = 0xfffd;
 const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
 const OPEN_OBJ = 123, CLOSE_OBJ = 125, OPEN_ARR = 91, CLOSE_ARR = 93;
 
@@ -49,6 +54,8 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
   let cap: Capture | null = null;
   let out: RawRecord[] = [];
   let sawValue = false;
+  let lastLine = 0, lastColumn = 1;
+  let badIssueLine = 0;
 
   const issue = (line: number, reason: string, field = ROW) =>
     out.push({ line, row: null, issues: [{ line, field, reason }] });
@@ -57,21 +64,28 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
     const c = cap!;
     cap = null;
     const body = c.parts.length ? c.parts.join('\n') + '\n' + text.slice(0, end) : text.slice(c.startCol, end);
-    if (c.badLine !== null) return issue(c.badLine, BROKEN_UTF8);
-    if (c.kind === 'article') out.push(...flattenSquadArticle(body, c.startLine, c.qaLines));
-    else out.push(parseJsonRow(body, c.startLine));
+    if (c.bad) return issue(c.bad.line, `${BROKEN_UTF8} (column ${c.bad.column}, in the element that starts at line ${c.startLine})`);
+    if (c.kind === 'article') out.push(...flattenSquadArticle(body, c.startLine, c.qaLines, c.startCol));
+    else out.push(parseJsonRow(body, c.startLine, c.startCol));
   };
 
   for await (const lines of batches) {
     for (const { line, text, badUtf8 } of lines) {
-      if (badUtf8) {
-        if (cap) cap.badLine ??= line;
-        else issue(line, BROKEN_UTF8);
-        continue; // its brackets cannot be trusted; the element it sits in is reported instead
-      }
       const n = text.length;
+      lastLine = line;
+      lastColumn = n + 1;
       for (let i = 0; i < n; i++) {
         const c = text.charCodeAt(i);
+        // A line that is not valid UTF-8 is still scanned: invalid bytes decode to U+FFFD and never to a quote
+        // or bracket, so the structure holds, and only the element holding the broken bytes is lost (a
+        // one-line SQuAD file with one bad byte keeps its other articles).
+        if (badUtf8 && c === REPLACEMENT) {
+          if (cap) cap.bad ??= { line, column: i + 1 };
+          else if (badIssueLine !== line) {
+            badIssueLine = line;
+            issue(line, `${BROKEN_UTF8} (column ${i + 1})`);
+          }
+        }
         if (inString) {
           if (escape) escape = false;
           else if (c === BACKSLASH) escape = true;
@@ -103,7 +117,8 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
           }
           const want = c === CLOSE_OBJ ? 'obj' : 'arr';
           if (!top || top.kind !== want) {
-            issue(line, `invalid JSON: unexpected '${String.fromCharCode(c)}'`);
+            const expected = top ? `',' or '${top.kind === 'obj' ? '}' : ']'}' (closing the ${top.kind === 'obj' ? 'object' : 'array'} opened at line ${top.line}, column ${top.column})` : 'nothing (the top-level value is already closed)';
+            issue(line, `invalid JSON at line ${line}, column ${i + 1}: found ${quote(String.fromCharCode(c))} where ${expected} was expected`);
             continue;
           }
           stack.pop();
@@ -118,13 +133,14 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
           roots++;
           if (c === OPEN_ARR && roots === 1) mode = 'array';
           else if (c === OPEN_OBJ && mode !== 'array') mode = 'objects';
-          else if (mode === 'array') issue(line, 'invalid JSON: unexpected content after the top-level array');
-          else throw new FileFormatError(`line ${line}: expected a JSON array or object at the top level`);
+          else if (mode === 'array') issue(line, `invalid JSON at line ${line}, column ${i + 1}: found ${tokenAt(text, i)} after the top-level array, where the end of the file was expected`);
+          else throw new FileFormatError(`line ${line}: expected a JSON array or object at the top level, found ${tokenAt(text, i)} (column ${i + 1})`);
           if (c === OPEN_OBJ && mode === 'objects') cap = newCapture('row', 0, line, i);
         } else if (depth === 1 && mode === 'array') {
           cap = newCapture('row', 1, line, i);
         } else if (depth === 1 && mode === 'objects' && c === OPEN_ARR && stack[0].key === 'data') {
           mode = 'squad'; // SQuAD: the articles are the elements of "data"
+          if (cap?.bad) issue(cap.bad.line, `${BROKEN_UTF8} (column ${cap.bad.column}, before the SQuAD "data" list)`);
           cap = null;
         } else if (depth === 2 && mode === 'squad' && stack[1].kind === 'arr' && stack[1].name === 'data' && roots === 1) {
           cap = newCapture('article', 2, line, i);
@@ -133,7 +149,7 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
         else if (c === OPEN_OBJ || c === OPEN_ARR) {
           if (c === OPEN_OBJ && cap?.kind === 'article' && top?.kind === 'arr' && top.name === 'qas') cap.qaLines.push(line);
           const name = top?.kind === 'obj' ? top.key : null;
-          stack.push({ kind: c === OPEN_OBJ ? 'obj' : 'arr', name, key: null, expectKey: c === OPEN_OBJ, line });
+          stack.push({ kind: c === OPEN_OBJ ? 'obj' : 'arr', name, key: null, expectKey: c === OPEN_OBJ, line, column: i + 1 });
         } else {
           while (i + 1 < n && !endsScalar(text.charCodeAt(i + 1))) i++;
         }
@@ -148,16 +164,17 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
     }
   }
 
-  if (!sawValue) throw new FileFormatError('the file holds no JSON value');
+  if (!sawValue) throw new FileFormatError(`line ${lastLine}, column ${lastColumn}: the file holds no JSON value, only whitespace`);
   if (inString || stack.length) {
     const opened = stack.length ? stack[stack.length - 1] : null;
     const at = cap?.startLine ?? opened?.line ?? 1;
     const what = inString ? 'string' : opened?.kind === 'arr' ? 'array' : 'object';
-    issue(at, `invalid JSON: unexpected end of file inside an unclosed ${what}${opened ? ` (opened at line ${opened.line})` : ''}`);
+    const where = opened ? ` (opened at line ${opened.line}, column ${opened.column})` : '';
+    issue(at, `invalid JSON at line ${lastLine}, column ${lastColumn}: found end of file inside an unclosed ${what}${where}`);
   }
   if (out.length) yield out;
 }
 
 function newCapture(kind: Capture['kind'], depth: number, startLine: number, startCol: number): Capture {
-  return { kind, depth, startLine, startCol, parts: [], badLine: null, qaLines: [] };
+  return { kind, depth, startLine, startCol, parts: [], bad: null, qaLines: [] };
 }

@@ -1,3 +1,4 @@
+import { invalidJsonReason } from './json-error.ts';
 import { BROKEN_UTF8, type Line } from './lines.ts';
 import { ROW, type RawRecord } from './records.ts';
 
@@ -17,12 +18,13 @@ export async function* readJsonl(batches: AsyncIterable<Line[]>): AsyncGenerator
   }
 }
 
-export function parseJsonRow(text: string, line: number): RawRecord {
+/** One JSON object; `startCol` is the 0-based column its text starts at on `line` (elements of a .json file). */
+export function parseJsonRow(text: string, line: number, startCol = 0): RawRecord {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { line, row: null, issues: [{ line, field: ROW, reason: `invalid JSON: ${(e as Error).message}` }] };
+    return { line, row: null, issues: [{ line, field: ROW, reason: invalidJsonReason(text, line, startCol, (e as Error).message) }] };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;

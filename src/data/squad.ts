@@ -1,16 +1,18 @@
+import { invalidJsonReason } from './json-error.ts';
 import { ROW, type RawRecord } from './records.ts';
 
 /**
  * One SQuAD article (`{title, paragraphs: [{context, qas: [...]}]}`) → one flat row per question, in the same
  * shape as the flat JSONL form, so a single QA converter validates both. `qaLines` holds the line each
- * question object starts on, in document order, as the streaming scanner saw them.
+ * question object starts on, in document order, as the streaming scanner saw them; `startCol` is the 0-based
+ * column the article's text starts at on `line`, so a parse error gives its place in the file.
  */
-export function flattenSquadArticle(text: string, line: number, qaLines: readonly number[]): RawRecord[] {
+export function flattenSquadArticle(text: string, line: number, qaLines: readonly number[], startCol = 0): RawRecord[] {
   let article: unknown;
   try {
     article = JSON.parse(text);
   } catch (e) {
-    return [{ line, row: null, issues: [{ line, field: ROW, reason: `invalid JSON: ${(e as Error).message}` }] }];
+    return [{ line, row: null, issues: [{ line, field: ROW, reason: invalidJsonReason(text, line, startCol, (e as Error).message) }] }];
   }
   const paragraphs = isObject(article) ? article.paragraphs : undefined;
   if (!Array.isArray(paragraphs)) {

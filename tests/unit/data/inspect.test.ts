@@ -72,7 +72,7 @@ describe('npm run inspect', () => {
   it('exits 1 with one clear message for a file that cannot be used, 2 for bad arguments', () => {
     const bad = inspect(join(MALFORMED, 'unusable_scalar.json'));
     expect(bad.status).toBe(1);
-    expect(bad.json.files[0].error).toBe('line 1: expected a JSON array or object at the top level');
+    expect(bad.json.files[0].error).toBe('line 1: expected a JSON array or object at the top level, found "42" (column 1)');
     expect(inspect(sample('ko_nli_klue_dev.sample.jsonl'), '--task', 'regression').status).toBe(2);
   }, 60_000);
 });
