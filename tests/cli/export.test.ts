@@ -1,0 +1,97 @@
+/**
+ * `npm run export` end to end on fixture folders: transformers.js's layout (onnx/model.onnx, config.json,
+ * tokenizer files), a graph ONNX Runtime runs to the fixture's logits, and clear failures.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, expect, test } from 'vitest';
+import { checkOutput } from '../../src/parity/compare';
+import type { ArrayJson, CaseJson } from '../../src/parity/caseFile';
+
+const dir = mkdtempSync(join(tmpdir(), 'export-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const FIXTURES = 'tests/fixtures/hf-reference';
+
+const exportCli = (...args: string[]) => spawnSync('npx', ['tsx', 'scripts/export.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+const int64 = (a: ArrayJson) => new ort.Tensor('int64', BigInt64Array.from(a.data.map((v) => BigInt(v))), a.shape);
+
+test('a fixture folder with its tokenizer files becomes onnx/model.onnx + config.json + tokenizer files, and ORT reproduces HF', async () => {
+  const model = join(dir, 'bert-multilabel');
+  cpSync(join(FIXTURES, 'bert-multilabel'), model, { recursive: true });
+  // Tokenizer files beyond the fixture's vocab.txt are copied as they are (their contents do not matter here).
+  cpSync(join(FIXTURES, 'tokenizers/bert-base-uncased/tokenizer_config.json'), join(model, 'tokenizer_config.json'));
+  const out = join(dir, 'out-multilabel');
+  const run = exportCli('--model', model, '--out', out);
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/BertForSequenceClassification: inputs input_ids, attention_mask, token_type_ids → outputs logits/);
+  for (const f of ['onnx/model.onnx', 'config.json', 'vocab.txt', 'tokenizer_config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  expect(existsSync(join(out, 'tokenizer.json'))).toBe(false);
+
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+  const original = JSON.parse(readFileSync(join(FIXTURES, 'bert-multilabel/config.json'), 'utf8'));
+  expect(config.problem_type).toBe('multi_label_classification');
+  expect(config.id2label).toEqual(original.id2label);
+  expect(config.label2id).toEqual(original.label2id);
+
+  const c = JSON.parse(readFileSync(join(FIXTURES, 'bert-multilabel/case.json'), 'utf8')) as CaseJson;
+  const session = await ort.InferenceSession.create(join(out, 'onnx/model.onnx'));
+  const { logits } = await session.run({
+    input_ids: int64(c.inputs.input_ids),
+    attention_mask: int64(c.inputs.attention_mask),
+    token_type_ids: int64(c.inputs.token_type_ids!),
+  });
+  expect(checkOutput('logits', logits.data as Float32Array, (c.outputs!.logits as ArrayJson).data).pass).toBe(true);
+  await session.release();
+});
+
+test('--task picks the head: a RoBERTa QA folder with --task qa has start_logits / end_logits and no token_type_ids', async () => {
+  const out = join(dir, 'out-qa');
+  const run = exportCli('--model', join(FIXTURES, 'roberta-qa'), '--task', 'qa', '--format', 'onnx', '--out', out);
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/RobertaForQuestionAnswering: inputs input_ids, attention_mask → outputs start_logits, end_logits/);
+  expect(run.stdout).toMatch(/no tokenizer files/);
+  const session = await ort.InferenceSession.create(join(out, 'onnx/model.onnx'));
+  expect(session.inputNames).toEqual(['input_ids', 'attention_mask']);
+  expect(session.outputNames).toEqual(['start_logits', 'end_logits']);
+  await session.release();
+});
+
+test('a head the checkpoint has no weights for, a folder without weights, and bad flags fail clearly', () => {
+  const noHead = exportCli('--model', join(FIXTURES, 'bert-seqcls'), '--task', 'ner', '--out', join(dir, 'x'));
+  expect(noHead.status).toBe(1);
+  expect(noHead.stderr).toMatch(/\["BertForSequenceClassification"\] has a seqcls head, not tokcls/);
+  // A base checkpoint (no head in architectures) with a task: the head's weights are missing, said with a hint.
+  const base = join(dir, 'base');
+  cpSync(join(FIXTURES, 'bert-qa'), base, { recursive: true });
+  const cfgPath = join(base, 'config.json');
+  writeFileSync(cfgPath, JSON.stringify({ ...JSON.parse(readFileSync(cfgPath, 'utf8')), architectures: ['BertModel'] }));
+  const missing = exportCli('--model', base, '--task', 'ner', '--out', join(dir, 'x'));
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toMatch(/BertForTokenClassification: missing tensor "classifier.weight"; missing tensor "classifier.bias" \(a checkpoint without trained weights/);
+
+  const noWeights = exportCli('--model', join(FIXTURES, 'tokenizers/bert-base-uncased'), '--out', join(dir, 'y'));
+  expect(noWeights.status).toBe(1);
+  expect(noWeights.stderr).toMatch(/no model\.safetensors/);
+
+  const badTask = exportCli('--model', join(FIXTURES, 'bert-seqcls'), '--task', 'summarize', '--out', join(dir, 'z'));
+  expect(badTask.status).toBe(2);
+  expect(badTask.stderr).toMatch(/--task must be one of classification, pair, multilabel, qa, ner, mlm \(got summarize\)/);
+  const badFormat = exportCli('--model', join(FIXTURES, 'bert-seqcls'), '--format', 'tflite', '--out', join(dir, 'z'));
+  expect(badFormat.status).toBe(2);
+  expect(badFormat.stderr).toMatch(/--format must be one of onnx, safetensors/);
+  const noOut = exportCli('--model', join(FIXTURES, 'bert-seqcls'));
+  expect(noOut.status).toBe(2);
+  expect(noOut.stderr).toMatch(/--out is required\nusage: npm run export/);
+});
+
+test('--format safetensors copies the Python layout', () => {
+  const out = join(dir, 'out-st');
+  const run = exportCli('--model', join(FIXTURES, 'distilbert-tokcls'), '--format', 'safetensors', '--out', out);
+  expect(run.status, run.stderr).toBe(0);
+  for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) {
+    expect(readFileSync(join(out, f))).toEqual(readFileSync(join(FIXTURES, 'distilbert-tokcls', f)));
+  }
+});
