@@ -5,7 +5,7 @@
  *
  * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
  * headless Chromium on WebGPU. Prints one line per logging step and evaluation; writes <out>/metrics.json,
- * history.jsonl, predictions.jsonl and checkpoint/ (Hugging Face format). Exit 0 done, 1 data or training
+ * history.jsonl, predictions.jsonl, checkpoint/ (Hugging Face format) and trainer/ (the run as a Trainer project). Exit 0 done, 1 data or training
  * error, 2 bad arguments or config.
  */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import type { TrainManifest } from './browser/trainEntry.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
 import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
+import { writeTrainerProject } from './lib/trainer-project.ts';
 import { TASKS as REGISTRY, taskSpec } from '../src/tasks/index.ts';
 
 export const USAGE =
@@ -171,9 +172,8 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const keepExamples = spec.decodeNeedsExamples;
-  const splits: TrainManifest['splits'] = {
-    train: await writeSplit(work, 'train', await featuresFor(tok, data, data.examples.train, maxLength, stride)),
-  };
+  const trainFeatures = await featuresFor(tok, data, data.examples.train, maxLength, stride);
+  const splits: TrainManifest['splits'] = { train: await writeSplit(work, 'train', trainFeatures) };
   for (const s of ['validation', 'test'] as const) {
     const ex = data.examples[s];
     if (ex.length) splits[s] = await writeSplit(work, s, await featuresFor(tok, data, ex, maxLength, stride), keepExamples ? ex : undefined);
@@ -189,6 +189,8 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     init: args.init,
   };
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
+  const project = { data, model: localModel ? resolve(args.model) : args.model, source: modelSource(args.model), init: args.init, config: resolveTrainConfig(input), maxLength, stride, train: trainFeatures };
+  await writeTrainerProject(join(out, 'trainer'), project);
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
   if (split?.validation) {
     const kind = splitKind(data.task);

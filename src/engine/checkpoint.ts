@@ -119,7 +119,28 @@ export function resolveHead(config: HfConfig, opts: LoadOptions): { head: HeadKi
   return { head, labels, problemType };
 }
 
+/** What loadModel builds its model from: every parameter's starting value, read or newly initialised. */
+export interface InitialValues {
+  enc: EncoderConfig;
+  head: HeadKind;
+  numLabels: number;
+  problemType: ProblemType;
+  config: HfConfig;
+  values: Map<string, Float32Array>;
+  report: LoadReport;
+}
+
 export async function loadModel(source: FileSource, opts: LoadOptions = {}): Promise<LoadedModel> {
+  const { enc, head, numLabels, problemType, config, values, report } = await loadInitialValues(source, opts);
+  const model = new BertFamilyModel(enc, head, numLabels, problemType, config, values);
+  return { model, config, report };
+}
+
+/**
+ * The starting values without a model (no TF.js): the same seeded draws, so Node can re-derive the weights a
+ * run's worker began from (the Trainer project's reproduction mode writes the newly initialised ones).
+ */
+export async function loadInitialValues(source: FileSource, opts: LoadOptions = {}): Promise<InitialValues> {
   const config = await readJson<HfConfig>(source, 'config.json');
   if (!config) throw new Error(`${source.label}: config.json not found`);
   let enc: EncoderConfig;
@@ -175,8 +196,8 @@ export async function loadModel(source: FileSource, opts: LoadOptions = {}): Pro
     id2label: Object.fromEntries(labels.map((l, i) => [String(i), l])),
     label2id: Object.fromEntries(labels.map((l, i) => [l, i])),
   };
-  const model = new BertFamilyModel(enc, head, numLabels, problemType, hfConfig, values);
-  return { model, config: hfConfig, report: { missing, unexpected, mismatched, ...(fromScratch ? { randomInit: opts.seed ?? 42 } : {}) } };
+  const report = { missing, unexpected, mismatched, ...(fromScratch ? { randomInit: opts.seed ?? 42 } : {}) };
+  return { enc, head, numLabels, problemType, config: hfConfig, values, report };
 }
 
 /** One line per list, like `from_pretrained`'s warnings. */

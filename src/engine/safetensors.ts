@@ -99,11 +99,12 @@ export function toFloat32(t: RawTensor): Float32Array | null {
 export interface TensorToWrite {
   name: string;
   shape: number[];
-  data: Float32Array;
+  /** F32, or I32 for integer data (token ids, labels); both 4 bytes wide, so the order below holds. */
+  data: Float32Array | Int32Array;
 }
 
 /**
- * Writes F32 tensors like the Python library: tensors sorted by (dtype size desc, name), header padded with
+ * Writes F32 (or I32) tensors like the Python library: tensors sorted by (dtype size desc, name), header padded with
  * spaces to a multiple of 8, `{"format": "pt"}` metadata so `transformers` loads it as a PyTorch checkpoint.
  */
 export function writeSafetensors(tensors: TensorToWrite[], metadata: Record<string, string> = { format: 'pt' }): Uint8Array {
@@ -114,7 +115,7 @@ export function writeSafetensors(tensors: TensorToWrite[], metadata: Record<stri
     const size = t.data.length * 4;
     const expected = t.shape.reduce((a, b) => a * b, 1);
     if (expected !== t.data.length) throw new Error(`writeSafetensors: ${t.name} has ${t.data.length} values for shape ${JSON.stringify(t.shape)}`);
-    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + size] };
+    header[t.name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + size] };
     offset += size;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));

@@ -10,7 +10,7 @@ import type { Labels } from '../engine/model';
 import type { Task } from '../data/types';
 import { specOf, type TaskSpec } from '../tasks/index';
 import type { FeatureSet } from '../tokenize/features';
-import { maskBatch, maskSeed, type MaskingOptions } from './masking';
+import { maskBatch, maskSeed, type BatchMasking } from './masking';
 import type { Batch } from './step';
 
 export type HostLabels =
@@ -82,8 +82,19 @@ export interface FeatureBatchOptions {
    * Masked LM: each batch is masked as it is drawn (masking.ts), from the seed, the epoch and the batch index,
    * so masks change every epoch, are the same for the same seed, and a resumed run draws the same ones. Tokens
    * whose id is in `specialIds` (and padding) are never chosen; the labels become the batch's token labels.
+   * `wordStartById` (1 where a token id begins a word) turns on whole-word masking.
    */
-  mlm?: MaskingOptions & { specialIds: readonly number[] };
+  mlm?: BatchMasking;
+}
+
+/**
+ * The feature rows of training epoch `epoch` (0-based) in the order batches take them: one seeded stream per
+ * epoch, like a sampler seeded with seed + epoch. Exported so a run's order can be written without batching
+ * (the Trainer project's `data/order.json`).
+ */
+export function epochRowOrder(count: number, seed: number, epoch: number): number[] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  return shuffled(all, rng((seed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0));
 }
 
 export class FeatureBatches implements BatchSource {
@@ -104,9 +115,7 @@ export class FeatureBatches implements BatchSource {
 
   private rowsOf(epoch: number): number[] {
     if (this.order?.epoch === epoch) return this.order.rows;
-    const all = Array.from({ length: this.features.count }, (_, i) => i);
-    // One stream per epoch, like a sampler seeded with seed + epoch.
-    const rows = this.opts.shuffle ? shuffled(all, rng((this.opts.seed + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0)) : all;
+    const rows = this.opts.shuffle ? epochRowOrder(this.features.count, this.opts.seed, epoch) : Array.from({ length: this.features.count }, (_, i) => i);
     this.order = { epoch, rows };
     return rows;
   }
@@ -124,7 +133,9 @@ export class FeatureBatches implements BatchSource {
 function maskedLm(h: HostBatch, opts: NonNullable<FeatureBatchOptions['mlm']>, seed: number): HostBatch {
   const specials = new Set(opts.specialIds);
   const special = Uint8Array.from(h.inputIds, (id) => (specials.has(id) ? 1 : 0));
-  const m = maskBatch(h.inputIds, h.attentionMask, special, h.T, opts, seed);
+  const starts = opts.wordStartById;
+  const wordStarts = starts ? Uint8Array.from(h.inputIds, (id) => starts[id] ?? 1) : undefined;
+  const m = maskBatch(h.inputIds, h.attentionMask, special, h.T, { ...opts, ...(wordStarts ? { wordStarts } : {}) }, seed);
   return { ...h, inputIds: m.inputIds, labels: { kind: 'token', ids: m.labels } };
 }
 
