@@ -165,7 +165,7 @@ def main():
         train_dataset=data.train,
         eval_dataset=data.validation,
         data_collator=data.collator,
-        compute_metrics=data.compute_metrics,
+        compute_metrics=data.compute_metrics["validation"],
         callbacks=[EarlyStoppingCallback(stopping["patience"], stopping["threshold"])] if stopping else [],
         loss_weights=loss_weights(cfg, data.train_labels),
         multi_label=cfg["task"] == "multilabel",
@@ -176,6 +176,7 @@ def main():
     trainer.save_state()
     for name, split in (("validation", data.validation), ("test", data.test)):
         if split is not None:
+            trainer.compute_metrics = data.compute_metrics[name]  # QA decodes each split's own windows
             trainer.log_metrics(name, trainer.evaluate(split, metric_key_prefix=name))
 
 
