@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readJson, type FileSource } from '../src/hub/source.ts';
 import { onnxFromSource } from '../src/export/onnx/fromSource.ts';
+import { exportTokenizerFiles, TOKENIZER_FILE_NAMES } from '../src/export/tokenizerFiles.ts';
 import type { OnnxHead } from '../src/export/onnx/index.ts';
 import { modelSource } from './lib/node-source.ts';
 
@@ -26,12 +27,6 @@ export class UsageError extends Error {}
 /** The studio's task names (and `mlm`) → the graph's head; without --task the head comes from config.json. */
 const TASK_HEADS: Record<string, OnnxHead> = { classification: 'seqcls', pair: 'seqcls', multilabel: 'multilabel', qa: 'qa', ner: 'tokcls', mlm: 'mlm' };
 const FORMATS = ['onnx', 'safetensors'] as const;
-
-/** Files transformers.js and `AutoTokenizer` read, copied when the source has them. */
-export const TOKENIZER_FILES = [
-  'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt',
-  'added_tokens.json', 'sentencepiece.bpe.model', 'spiece.model',
-];
 
 export interface ExportArgs {
   model: string;
@@ -105,7 +100,7 @@ export async function runExport(args: ExportArgs, log: (line: string) => void = 
   mkdirSync(out, { recursive: true });
   if (args.format === 'safetensors') {
     const copied = await exportSafetensors(source, out);
-    const tokenizer = await copyFiles(source, TOKENIZER_FILES, out);
+    const tokenizer = await copyFiles(source, TOKENIZER_FILE_NAMES, out);
     log(`wrote ${out}: ${[...copied, ...tokenizer].join(', ')}`);
     return;
   }
@@ -119,7 +114,12 @@ export async function runExport(args: ExportArgs, log: (line: string) => void = 
   mkdirSync(join(out, 'onnx'), { recursive: true });
   const bytes = await writeChunks(join(out, 'onnx', 'model.onnx'), model.chunks);
   writeFileSync(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const tokenizer = await copyFiles(source, TOKENIZER_FILES, out);
+  const { files, generated } = await exportTokenizerFiles(config, async (name) => {
+    const bytes = await source.read(name);
+    return bytes && new Uint8Array(bytes);
+  });
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(out, name), bytes);
+  const tokenizer = Object.keys(files).map((f) => (generated.includes(f) ? `${f} (${f === 'tokenizer.json' ? 'built from vocab.txt' : 'completed'})` : f));
   log(`${model.architecture}: inputs ${model.inputNames.join(', ')} → outputs ${model.outputNames.join(', ')}`);
   log(`wrote ${join(out, 'onnx', 'model.onnx')} (${(bytes / 2 ** 20).toFixed(2)} MiB), config.json` + (tokenizer.length ? `, ${tokenizer.join(', ')}` : ''));
   if (!tokenizer.length) log('note: the source has no tokenizer files; add them beside config.json before loading with transformers.js');

@@ -21,14 +21,18 @@ const int64 = (a: ArrayJson) => new ort.Tensor('int64', BigInt64Array.from(a.dat
 test('a fixture folder with its tokenizer files becomes onnx/model.onnx + config.json + tokenizer files, and ORT reproduces HF', async () => {
   const model = join(dir, 'bert-multilabel');
   cpSync(join(FIXTURES, 'bert-multilabel'), model, { recursive: true });
-  // Tokenizer files beyond the fixture's vocab.txt are copied as they are (their contents do not matter here).
+  // A tokenizer_config.json is completed for transformers.js (its values kept); tokenizer.json is built from vocab.txt.
   cpSync(join(FIXTURES, 'tokenizers/bert-base-uncased/tokenizer_config.json'), join(model, 'tokenizer_config.json'));
   const out = join(dir, 'out-multilabel');
   const run = exportCli('--model', model, '--out', out);
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout).toMatch(/BertForSequenceClassification: inputs input_ids, attention_mask, token_type_ids → outputs logits/);
-  for (const f of ['onnx/model.onnx', 'config.json', 'vocab.txt', 'tokenizer_config.json']) expect(existsSync(join(out, f)), f).toBe(true);
-  expect(existsSync(join(out, 'tokenizer.json'))).toBe(false);
+  for (const f of ['onnx/model.onnx', 'config.json', 'vocab.txt', 'tokenizer.json', 'tokenizer_config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  expect(run.stdout).toMatch(/tokenizer\.json \(built from vocab\.txt\)/);
+  expect(run.stdout).toMatch(/tokenizer_config\.json \(completed\)/);
+  const tokenizerConfig = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
+  expect(tokenizerConfig).toMatchObject({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, pad_token: '[PAD]' });
+  expect(JSON.parse(readFileSync(join(out, 'tokenizer.json'), 'utf8')).model.vocab['[MASK]']).toBe(4);
 
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   const original = JSON.parse(readFileSync(join(FIXTURES, 'bert-multilabel/config.json'), 'utf8'));

@@ -1,0 +1,42 @@
+/** Tokenizer files for transformers.js: tokenizer.json from vocab.txt, and tokenizer_config.json completed. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { completeTokenizerConfig, exportTokenizerFiles, wordPieceTokenizerJson } from '../../../src/export/tokenizerFiles';
+
+const TOKENIZERS = 'tests/fixtures/hf-reference/tokenizers';
+const read = (dir: string, f: string) => readFileSync(join(TOKENIZERS, dir, f), 'utf8');
+
+test('tokenizer.json built from vocab.txt equals the BertConverter-built ones of the fixtures', () => {
+  const ko = wordPieceTokenizerJson(read('koelectra-base-v1', 'vocab.txt'), JSON.parse(read('koelectra-base-v1', 'tokenizer_config.json')));
+  expect(ko).toEqual(JSON.parse(read('koelectra-base-v1', 'tokenizer.json')));
+  // The Hub's bert-base-uncased file predates the model's `type` field; everything else is the same.
+  const bert = wordPieceTokenizerJson(read('bert-base-uncased', 'vocab.txt'), JSON.parse(read('bert-base-uncased', 'tokenizer_config.json')));
+  const { type, ...model } = bert.model as Record<string, unknown>;
+  expect(type).toBe('WordPiece');
+  expect({ ...bert, model }).toEqual(JSON.parse(read('bert-base-uncased', 'tokenizer.json')));
+  expect(() => wordPieceTokenizerJson('[PAD]\nhello\n', null)).toThrow(/vocab.txt has no \[CLS\]/);
+});
+
+test('tokenizer_config.json gains the class and special tokens transformers.js reads; values already there are kept', () => {
+  expect(completeTokenizerConfig({ model_type: 'bert', max_position_embeddings: 512 }, { do_lower_case: true, model_max_length: 128 }, null)).toEqual({
+    do_lower_case: true, model_max_length: 128, tokenizer_class: 'BertTokenizer',
+    cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
+  });
+  const roberta = completeTokenizerConfig({ model_type: 'roberta', max_position_embeddings: 514 }, null, { pad_token: '<PAD>' });
+  expect(roberta).toMatchObject({ tokenizer_class: 'RobertaTokenizer', pad_token: '<PAD>', bos_token: '<s>', mask_token: '<mask>', model_max_length: 512 });
+  expect(completeTokenizerConfig({ model_type: 'electra' }, { tokenizer_class: 'BertTokenizerFast' }, null).tokenizer_class).toBe('BertTokenizerFast');
+});
+
+test('exportTokenizerFiles: copies what exists, builds tokenizer.json only for WordPiece models that lack one', async () => {
+  const source = (files: Record<string, string>) => async (f: string) => (f in files ? new TextEncoder().encode(files[f]) : null);
+  const vocab = '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n';
+  const bert = await exportTokenizerFiles({ model_type: 'distilbert', max_position_embeddings: 64 }, source({ 'vocab.txt': vocab }));
+  expect(Object.keys(bert.files).sort()).toEqual(['tokenizer.json', 'tokenizer_config.json', 'vocab.txt']);
+  expect(bert.generated).toEqual(['tokenizer.json', 'tokenizer_config.json']);
+  expect(JSON.parse(new TextDecoder().decode(bert.files['tokenizer_config.json'])).tokenizer_class).toBe('DistilBertTokenizer');
+  // RoBERTa's BPE files are copied; no tokenizer.json is invented, so tokenizer_config.json is left alone.
+  const roberta = await exportTokenizerFiles({ model_type: 'roberta' }, source({ 'vocab.json': '{}', 'merges.txt': '' }));
+  expect(Object.keys(roberta.files).sort()).toEqual(['merges.txt', 'vocab.json']);
+  expect(roberta.generated).toEqual([]);
+});
