@@ -40,8 +40,10 @@ export async function newlyInitialised(run: TrainerProjectRun): Promise<Map<stri
   return out;
 }
 
-export async function writeTrainerProject(dir: string, run: TrainerProjectRun): Promise<void> {
+/** Writes the project; false (nothing written) for masked-LM runs, which the project does not cover. */
+export async function writeTrainerProject(dir: string, run: TrainerProjectRun): Promise<boolean> {
   const { task, labels, examples } = run.data;
+  if (taskSpec(task).head === 'mlm') return false;
   const gold = (split: keyof typeof examples) => examples[split].map((e) => goldRow(task, e));
   const files = buildTrainerProject({
     task,
@@ -58,4 +60,5 @@ export async function writeTrainerProject(dir: string, run: TrainerProjectRun): 
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.bytes ?? f.text ?? '');
   }
+  return true;
 }
