@@ -106,6 +106,7 @@ function reportOf(s: DataSummary): Record<string, unknown> {
       format: f.format,
       labels: f.labels,
       ...(f.error ? { error: f.error } : {}),
+      ...(f.warnings?.length ? { warnings: f.warnings } : {}),
     })),
     errors: s.errors.slice(0, MAX_ERRORS),
     error_count: s.errorCount,

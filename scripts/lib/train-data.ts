@@ -33,7 +33,12 @@ export interface ParsedData {
  * Every row error is fatal here: automation must not train on silently dropped rows. `split` carves the
  * splits no file provides out of the training rows, exactly as the app's data worker does.
  */
-export async function parseTrainFiles(files: { path: string; split: SplitName }[], task?: Task, split?: SplitRequest): Promise<ParsedData> {
+export async function parseTrainFiles(
+  files: { path: string; split: SplitName }[],
+  task?: Task,
+  split?: SplitRequest,
+  warn: (line: string) => void = (line) => process.stderr.write(`warning: ${line}\n`),
+): Promise<ParsedData> {
   const result: ParseResult = await parseFiles(
     files.map((f) => ({ source: nodeDataSource(f.path), split: f.split })),
     task ? { task } : {},
@@ -44,6 +49,8 @@ export async function parseTrainFiles(files: { path: string; split: SplitName }[
     const more = result.errorCount > 20 ? `\n… and ${result.errorCount - 20} more row errors` : '';
     throw new DataError([result.error, ...lines].filter(Boolean).join('\n') + more);
   }
+  // Notes that cost no row (a CSV without a header row) are shown, as the page shows them beside the file.
+  for (const f of result.files) for (const w of f.warnings ?? []) warn(`${f.file}: ${w}`);
   if (split) applySplit(result, split);
   return { task: result.task, labels: result.labels, examples: result.examples, counts: result.labelCounts };
 }
@@ -88,7 +95,12 @@ export async function writeSplit(dir: string, split: string, f: FeatureSet, exam
   return { count: f.count, seqLen: f.seqLen, labelWidth: f.labelWidth, arrays, ...(examples ? { examples } : {}) };
 }
 
-export async function featuresFor(tok: StudioTokenizer, data: ParsedData, examples: Example[], maxLength: number, stride: number): Promise<FeatureSet> {
+export async function featuresFor(
+  tok: StudioTokenizer,
+  data: ParsedData,
+  examples: Example[],
+  opts: { maxLength: number; stride: number; lineByLine?: boolean },
+): Promise<FeatureSet> {
   const labelToId = new Map(data.labels.map((l, i) => [l, i]));
-  return buildFeatures(tok, data.task, examples, { maxLength, stride, labelToId, seqLen: 'max_length' });
+  return buildFeatures(tok, data.task, examples, { ...opts, labelToId, seqLen: 'max_length' });
 }

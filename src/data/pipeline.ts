@@ -54,6 +54,8 @@ export interface FileReport {
   labels: Record<string, number>;
   /** Set when the file cannot be used at all. */
   error?: string;
+  /** Things the user should know that cost no row, e.g. a CSV read without a header row. */
+  warnings?: string[];
 }
 
 export interface ParseResult {
@@ -163,6 +165,7 @@ async function readFile(ctx: ParseContext, file: FileRead): Promise<boolean> {
     report.format = opened.format;
     for await (const batch of opened.batches) {
       throwIfAborted(opts.signal);
+      noteWarnings(report, batch);
       if (buffer) {
         for (const rec of batch) buffer.push(rec);
         if (buffer.filter((r) => r.row).length >= ctx.sampleSize) {
@@ -186,6 +189,13 @@ async function readFile(ctx: ParseContext, file: FileRead): Promise<boolean> {
     if (buffer) report.rows += buffer.length;
     report.invalid = report.rows;
     return false;
+  }
+}
+
+/** A reader's issues on a record that has a row are notes about the file (a missing header), not row errors. */
+function noteWarnings(report: FileReport, batch: readonly RawRecord[]): void {
+  for (const rec of batch) {
+    if (rec.row && rec.issues?.length) (report.warnings ??= []).push(...rec.issues.map((i) => i.reason));
   }
 }
 

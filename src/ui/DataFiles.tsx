@@ -38,7 +38,14 @@ export function DataFiles() {
                 {r?.splitWhy && !f.split && <div className="muted small">{r.splitWhy}</div>}
               </td>
               <td>{r?.rows ?? '…'}</td>
-              <td>{r ? (r.error ? <span className="bad">{r.error}</span> : r.valid) : '…'}</td>
+              <td>
+                {r ? (r.error ? <span className="bad">{r.error}</span> : r.valid) : '…'}
+                {r?.warnings?.map((w) => (
+                  <div key={w} className="warn-text small" role="note">
+                    {w}
+                  </div>
+                ))}
+              </td>
               <td>
                 <button type="button" aria-label={`Remove ${f.name}`} onClick={() => void remove(i)}>
                   ✕

@@ -1,0 +1,63 @@
+/**
+ * Whether a CSV/TSV file's first row is a header. Exported datasets often drop it (GLUE's SST-2 test files,
+ * NSMC dumps, `df.to_csv(header=False)`), and taking a data row for column names loses that row and leaves
+ * the columns named after one review. The test is conservative: a first row is data only when a column gives
+ * evidence that a name would not: a number where the rows below hold numbers, a value that recurs below it
+ * (labels do, names do not), or a sentence. Anything short, name-like and unique stays a header.
+ */
+
+/** The first rows looked at, after the first. */
+export const HEADER_SAMPLE = 50;
+
+const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/** Longer than any sensible column name, or a sentence of several words. */
+const isSentence = (s: string) => s.length > 60 || s.trim().split(/\s+/).length >= 6;
+
+/**
+ * Why `first` reads as data rather than column names, or null when it reads as a header (or there is not
+ * enough to tell). `rest` are the rows after it; only those with its number of fields are compared.
+ */
+export function headerlessReason(first: readonly string[], rest: readonly (readonly string[])[]): string | null {
+  const rows = rest.filter((r) => r.length === first.length);
+  if (!rows.length) return null;
+  // The same row again below (files concatenated with their headers): a header, however it looks.
+  if (rows.some((r) => r.every((v, j) => v === first[j]))) return null;
+  const numericNames = numberedColumns(first);
+  for (let j = 0; j < first.length; j++) {
+    const v = first[j].trim();
+    if (v === '' || (numericNames && NUMBER.test(v))) continue;
+    const below = rows.map((r) => r[j].trim());
+    if (NUMBER.test(v) && share(below, (b) => NUMBER.test(b)) >= 0.8) {
+      return `column ${j + 1} starts with the number ${show(v)}, and the rows below hold numbers there too`;
+    }
+    if (below.includes(v) && isLabelLike(below)) {
+      return `column ${j + 1}'s first value ${show(v)} recurs in the rows below, as labels do and column names do not`;
+    }
+    if (isSentence(v) && share(below, isSentence) >= 0.5) return `column ${j + 1} starts with text, not a name: ${show(v)}`;
+  }
+  return null;
+}
+
+/** The names a file without a header gets: column_1, column_2, ... */
+export function generatedNames(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `column_${i + 1}`);
+}
+
+/** pandas writes a default integer header `0,1,2`; one-hot files may name classes by number too. */
+function numberedColumns(first: readonly string[]): boolean {
+  const nums = first.map((v) => v.trim()).filter((v) => NUMBER.test(v)).map(Number);
+  return nums.length >= 2 && nums.every((x, k) => Number.isInteger(x) && (k === 0 || x === nums[k - 1] + 1));
+}
+
+/** Few distinct values for many rows: a label column, not free text or ids. */
+function isLabelLike(values: readonly string[]): boolean {
+  return new Set(values).size <= Math.max(2, Math.ceil(values.length / 2));
+}
+
+function share(values: readonly string[], test: (v: string) => boolean): number {
+  return values.filter(test).length / values.length;
+}
+
+function show(v: string): string {
+  return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+}
