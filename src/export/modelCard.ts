@@ -4,6 +4,7 @@
  */
 import type { RunRecord } from '../persist/runs';
 import { taskSpec, type TaskSpec } from '../tasks/index';
+import { safeName } from './zip';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
@@ -12,8 +13,31 @@ function metricsTable(title: string, m: Record<string, number> | undefined): str
   return [`### ${title}`, '', '| metric | value |', '|---|---|', ...Object.entries(m).map(([k, v]) => `| ${k} | ${fmt(v)} |`), ''];
 }
 
-/** `spec`: the run's task spec (a toy task's in tests; the registry's otherwise). */
-export function modelCard(run: RunRecord, baseModel: string | null, spec: TaskSpec = taskSpec(run.task)): string {
+/** What the pipeline is called with in the transformers.js snippet, per pipeline tag. */
+const JS_CALL: Record<string, string> = {
+  'question-answering': "pipe('Who wrote it?', 'It was written by Ada.')",
+  'fill-mask': 'pipe(`The capital of France is ${pipe.tokenizer.mask_token}.`)',
+};
+
+/** The card's transformers.js snippet: the ONNX export (onnx/model.onnx) from the unzipped folder, read locally. */
+function transformersJsSnippet(pipelineTag: string, folder: string): string[] {
+  return [
+    '```js',
+    "import { pipeline } from '@huggingface/transformers';",
+    '',
+    `// A path starting with ./ is read from disk (onnx/model.onnx, config.json, tokenizer files), not from the Hub.`,
+    `const pipe = await pipeline('${pipelineTag}', './${folder}');`,
+    `console.log(await ${JS_CALL[pipelineTag] ?? "pipe('Put your text here.')"});`,
+    '```',
+    '',
+  ];
+}
+
+/**
+ * `spec`: the run's task spec (a toy task's in tests; the registry's otherwise). `onnx`: the zip holds the ONNX
+ * export, so the card also shows how transformers.js loads it.
+ */
+export function modelCard(run: RunRecord, baseModel: string | null, spec: TaskSpec = taskSpec(run.task), opts: { onnx?: boolean } = {}): string {
   const c = run.config as Record<string, unknown>;
   const { pipelineTag, autoClass, description } = spec.export;
   const lines = [
@@ -69,6 +93,7 @@ export function modelCard(run: RunRecord, baseModel: string | null, spec: TaskSp
     `model = ${autoClass}.from_pretrained(path)`,
     '```',
     '',
+    ...(opts.onnx ? ['In JavaScript (browser or Node) with transformers.js, from the folder that holds this one:', '', ...transformersJsSnippet(pipelineTag, safeName(run.id))] : []),
   ];
   return lines.join('\n');
 }
