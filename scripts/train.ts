@@ -1,7 +1,7 @@
 /**
  * `npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id | model dir>
  *   [--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N]
- *   [--max-length N] [--stride N] [--kernels …] [--init pretrained|random] --out <dir>`
+ *   [--max-length N] [--stride N] [--kernels …] [--init pretrained|random] [--line-by-line] --out <dir>`
  *
  * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
  * headless Chromium on WebGPU. Prints one line per logging step and evaluation; writes <out>/metrics.json,
@@ -16,7 +16,7 @@ import type { Task } from '../src/data/types.ts';
 import { DEFAULT_VALIDATION_FRACTION, SPLIT_SEED, splitKind } from '../src/data/split.ts';
 import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { TrainEvent } from '../src/protocol/train.ts';
-import { loadTokenizer } from '../src/tokenize/index.ts';
+import { loadTokenizer, maskedLmVocab } from '../src/tokenize/index.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.ts';
 import { unknownKeys, validateTrainConfig } from '../src/train/configValidate.ts';
 import type { TrainManifest } from './browser/trainEntry.ts';
@@ -29,7 +29,7 @@ import { TASKS as REGISTRY, taskSpec } from '../src/tasks/index.ts';
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
   '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
-  '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] [--init pretrained|random] --out <dir>';
+  '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] [--init pretrained|random] [--line-by-line] --out <dir>';
 
 
 export class UsageError extends Error {}
@@ -50,13 +50,15 @@ export interface TrainArgs {
   kernels: KernelMode;
   /** 'random': the model's architecture trained from scratch (HF's init, the config's seed). */
   init: 'pretrained' | 'random';
+  /** Masked LM: one block per line of text instead of concatenated blocks (run_mlm.py --line_by_line). */
+  lineByLine: boolean;
   out: string;
 }
 
 const TASKS = ['auto', ...REGISTRY.list().map((t) => t.name)];
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto', init: 'pretrained' };
+  const a: Partial<TrainArgs> = { task: 'auto', validFraction: DEFAULT_VALIDATION_FRACTION, kernels: 'auto', init: 'pretrained', lineByLine: false };
   const posInt = (flag: string, v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer (got ${v})`);
@@ -100,6 +102,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
         a.init = v;
         break;
       }
+      case '--line-by-line': a.lineByLine = true; break;
       case '--valid-fraction': {
         const v = value();
         const f = Number(v);
@@ -172,12 +175,15 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const keepExamples = spec.decodeNeedsExamples;
-  const trainFeatures = await featuresFor(tok, data, data.examples.train, maxLength, stride);
+  if (args.lineByLine && data.task !== 'mlm') throw new UsageError(`--line-by-line applies to --task mlm (this data is ${data.task})`);
+  const encodeOpts = { maxLength, stride, lineByLine: args.lineByLine };
+  const trainFeatures = await featuresFor(tok, data, data.examples.train, encodeOpts);
   const splits: TrainManifest['splits'] = { train: await writeSplit(work, 'train', trainFeatures) };
   for (const s of ['validation', 'test'] as const) {
     const ex = data.examples[s];
-    if (ex.length) splits[s] = await writeSplit(work, s, await featuresFor(tok, data, ex, maxLength, stride), keepExamples ? ex : undefined);
+    if (ex.length) splits[s] = await writeSplit(work, s, await featuresFor(tok, data, ex, encodeOpts), keepExamples ? ex : undefined);
   }
+  const mlm = spec.head === 'mlm' ? maskedLmVocab(tok) : null;
   const localModel = existsSync(args.model) && statSync(args.model).isDirectory();
   const manifest: TrainManifest = {
     task: data.task,
@@ -187,11 +193,13 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     splits,
     kernels: args.kernels,
     init: args.init,
+    ...(mlm ? { mlm: { ...mlm, wordStart: Array.from(mlm.wordStart) } } : {}),
   };
   writeFileSync(join(work, 'manifest.json'), JSON.stringify(manifest));
   const project = { data, model: localModel ? resolve(args.model) : args.model, source: modelSource(args.model), init: args.init, config: resolveTrainConfig(input), maxLength, stride, train: trainFeatures };
   await writeTrainerProject(join(out, 'trainer'), project);
   print(`task ${data.task}, ${data.examples.train.length} train / ${data.examples.validation.length} validation / ${data.examples.test.length} test examples, max length ${maxLength}`);
+  if (mlm) print(`masked LM: ${trainFeatures.count} train blocks of up to ${maxLength} tokens (${args.lineByLine ? 'one per line' : 'texts concatenated, group_texts'}), mask token ${mlm.tokens[mlm.maskTokenId]}`);
   if (split?.validation) {
     const kind = splitKind(data.task);
     print(`validation: ${Math.round(split.validation * 100)}% of --data held out (seed ${SPLIT_SEED}${kind === 'random' ? '' : `, ${kind}`}); --valid <file> or --valid-fraction 0 to change`);

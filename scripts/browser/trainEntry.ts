@@ -6,6 +6,7 @@ import { trainTransferList, type EvalSplitData, type ModelRef, type TrainCommand
 import type { KernelMode } from '../../src/engine/kernels/modes';
 import type { TrainConfigInput } from '../../src/train/config';
 import type { FeatureSet } from '../../src/tokenize/features';
+import type { MaskedLmVocab } from '../../src/tokenize/mlm';
 import type { SplitManifest } from '../lib/train-data';
 
 export interface TrainManifest {
@@ -16,6 +17,8 @@ export interface TrainManifest {
   splits: { train: SplitManifest; validation?: SplitManifest; test?: SplitManifest };
   kernels: KernelMode;
   init: 'pretrained' | 'random';
+  /** Masked LM: the tokenizer's vocabulary (word starts as a plain array in JSON). */
+  mlm?: Omit<MaskedLmVocab, 'wordStart'> & { wordStart: number[] };
 }
 
 async function loadSplit(base: string, name: string, m: SplitManifest): Promise<EvalSplitData> {
@@ -73,7 +76,14 @@ export async function startTraining(base: string, relay: Relay): Promise<void> {
   const cmd: TrainCommand = {
     type: 'start',
     model: manifest.model,
-    data: { task: manifest.task, labels: manifest.labels, train: train.features, ...(validation ? { validation } : {}), ...(test ? { test } : {}) },
+    data: {
+      task: manifest.task,
+      labels: manifest.labels,
+      train: train.features,
+      ...(validation ? { validation } : {}),
+      ...(test ? { test } : {}),
+      ...(manifest.mlm ? { mlm: { ...manifest.mlm, wordStart: Uint8Array.from(manifest.mlm.wordStart) } } : {}),
+    },
     config: manifest.config,
     kernels: manifest.kernels,
     init: manifest.init,

@@ -2,6 +2,7 @@
 import type { Example, Task } from '../data/types';
 import type { ColumnMapping, DataEvent, DataFile, DataRequest, DataSummary, SplitName, SplitRequest, TokenizerInfo, TokenStats } from '../protocol/data';
 import type { FeatureSet } from '../tokenize/features';
+import type { MaskedLmVocab } from '../tokenize/mlm';
 import { WorkerRpc } from './rpc';
 
 export type DataProgress = Extract<DataEvent, { type: 'progress' }>;
@@ -34,9 +35,14 @@ export async function tokenStats(maxLength: number | undefined, onProgress?: OnP
   return ev.stats;
 }
 
-export async function encode(split: SplitName, maxLength: number, onProgress?: OnProgress): Promise<FeatureSet> {
-  const ev = await worker().request<Extract<DataEvent, { type: 'encoded' }>>({ type: 'encode', split, maxLength }, { progress: progressOf(onProgress) }).done;
+export async function encode(split: SplitName, maxLength: number, onProgress?: OnProgress, opts: { lineByLine?: boolean } = {}): Promise<FeatureSet> {
+  const ev = await worker().request<Extract<DataEvent, { type: 'encoded' }>>({ type: 'encode', split, maxLength, ...opts }, { progress: progressOf(onProgress) }).done;
   return ev.features;
+}
+
+/** Masked LM: the loaded tokenizer's vocabulary for the train worker. */
+export async function mlmVocab(): Promise<MaskedLmVocab> {
+  return (await worker().request<Extract<DataEvent, { type: 'mlmVocab' }>>({ type: 'mlmVocab' }).done).vocab;
 }
 
 export async function examples(split: SplitName, limit?: number): Promise<Example[]> {

@@ -125,3 +125,9 @@ export function classificationColumns(profiles: Map<string, ColumnProfile>, rows
   const label = byName(LABEL, profiles, isLabel, [text]) ?? fewestValues(profiles, [text], rows);
   return label ? { text, label } : null;
 }
+
+/** Unlabeled text (masked LM): a text column, named as one or the longest. Tried last, so a label anywhere wins. */
+export function mlmColumns(profiles: Map<string, ColumnProfile>): ColumnMapping | null {
+  const text = byName(TEXT, profiles, isText) ?? longestText(profiles, []);
+  return text ? { text } : null;
+}

@@ -82,6 +82,8 @@ export function createDataHandler(post: (e: DataEvent) => void, opts: DataHandle
           const features = await session.encode(req.split, req, { signal, onProgress: (loaded, total) => report({ stage: 'encode', loaded, total }) });
           return { type: 'encoded', id: req.id, split: req.split, features };
         });
+      case 'mlmVocab':
+        return run(req.id, async () => ({ type: 'mlmVocab', id: req.id, vocab: await session.mlmVocab() }));
       case 'examples':
         return run(req.id, async () => ({ type: 'examples', id: req.id, split: req.split, examples: session.examples(req.split, req.limit) }));
     }

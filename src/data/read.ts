@@ -2,6 +2,7 @@ import { readConll } from './conll.ts';
 import { readDelimited } from './csv.ts';
 import { readJsonDocument } from './json-stream.ts';
 import { readJsonl } from './jsonl.ts';
+import { readText } from './text.ts';
 import { readLines, type Line, type ReadOptions } from './lines.ts';
 import { detectFormat, FileFormatError, type FileFormat, type RawRecord } from './records.ts';
 
@@ -28,7 +29,7 @@ export async function openRecords(src: DataSource, opts: ReadOptions & { format?
   const head = first.done ? new Uint8Array(0) : first.value;
   if (head.byteLength === 0 && first.done) throw new FileFormatError('the file is empty');
   const format = opts.format ?? detectFormat(src.name, new TextDecoder().decode(head.subarray(0, 4096)));
-  if (!format) throw new FileFormatError('unknown format: expected .jsonl, .json, .csv, .tsv or a CoNLL text file');
+  if (!format) throw new FileFormatError('unknown format: expected .jsonl, .json, .csv, .tsv, .txt (plain text or CoNLL)');
   const rest: AsyncIterable<Uint8Array> = {
     async *[Symbol.asyncIterator]() {
       if (!first.done) yield first.value;
@@ -55,6 +56,8 @@ function readerFor(format: FileFormat) {
       return (l: AsyncIterable<Line[]>) => readDelimited(l, '\t');
     case 'conll':
       return readConll;
+    case 'text':
+      return readText;
   }
 }
 

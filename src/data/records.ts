@@ -20,7 +20,8 @@ export interface RawRecord {
   issues?: RecordIssue[];
 }
 
-export type FileFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'conll';
+/** `text`: plain text, one document per line (masked-LM corpora). */
+export type FileFormat = 'jsonl' | 'json' | 'csv' | 'tsv' | 'conll' | 'text';
 
 /** The file as a whole is unusable (not the format it claims, no rows, no header, ...). */
 export class FileFormatError extends Error {
@@ -49,9 +50,33 @@ const BY_EXTENSION: Record<string, FileFormat> = {
   txt: 'conll',
 };
 
+/** A tag column as CoNLL files write it: O, B-PER, I-LOC, S-ORG, E-MISC, or a bare entity type in IO files. */
+const TAG = /^(O|[BIESLU][-_][^\s]+|[A-Z][A-Za-z_]*)$/;
+
 /**
- * Format from the file name, then from the first bytes when the extension says nothing. `.txt` is taken as
- * CoNLL because that is how NER corpora are usually shipped; a `.txt` that starts with `{` is JSONL.
+ * Whether the first (up to 20) non-blank, non-comment lines are each a token and a tag: 2–4 columns whose last
+ * looks like a tag, and at least one `B-`/`I-`-style tag or `O`. Prose fails on its first line of many words.
+ */
+export function looksLikeConll(head: string): boolean {
+  const all = head.split('\n');
+  const lines = (all.length > 1 ? all.slice(0, -1) : all) // the last line of a 4 KiB head may be cut
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '' && !l.startsWith('-DOCSTART-') && !/^#\s/.test(l))
+    .slice(0, 20);
+  if (lines.length === 0) return false;
+  let tagged = 0;
+  for (const l of lines) {
+    const cols = (l.includes('\t') ? l.split('\t') : l.trim().split(/\s+/)).filter((c) => c.trim() !== '');
+    if (cols.length < 2 || cols.length > 4 || !TAG.test(cols[cols.length - 1].trim())) return false;
+    if (/^(O|[BIESLU][-_].+)$/.test(cols[cols.length - 1].trim())) tagged++;
+  }
+  return tagged > 0;
+}
+
+/**
+ * Format from the file name, then from the first bytes when the extension says nothing. A `.txt` is CoNLL when
+ * its first lines are token–tag pairs (NER corpora are often shipped so), JSONL when it starts with `{`, and
+ * otherwise plain text: one document per line, what masked-LM corpora are.
  */
 export function detectFormat(fileName: string, head: string): FileFormat | null {
   const ext = fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
@@ -60,6 +85,7 @@ export function detectFormat(fileName: string, head: string): FileFormat | null 
   if (byExt && byExt !== 'conll') return byExt;
   if (first.startsWith('{')) return 'jsonl';
   if (first.startsWith('[')) return 'json';
+  if (ext === 'txt') return looksLikeConll(first) ? 'conll' : 'text';
   if (byExt) return byExt;
   const firstLine = first.split('\n', 1)[0] ?? '';
   if (firstLine.includes('\t') && head.split('\n').slice(0, 5).every((l) => l === '' || l.split('\t').length === firstLine.split('\t').length))

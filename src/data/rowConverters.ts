@@ -3,7 +3,7 @@ import type { Converted } from './convert.ts';
 import type { ColumnMapping } from './detect.ts';
 import { flagValue, labelValue, listField, textField, type FieldIssue } from './fields.ts';
 import type { Row } from './records.ts';
-import type { ClassificationExample, Example, MultilabelExample } from './types.ts';
+import type { ClassificationExample, Example, MlmExample, MultilabelExample } from './types.ts';
 
 /** A converter's outcome: the example, or every issue found (an example with issues is not kept). */
 export function converted(r: { example?: Example; issues: FieldIssue[] }): Converted {
@@ -42,4 +42,11 @@ export function toMultilabel(row: Row, m: ColumnMapping, width: { n: number }): 
   }
   if (issues.length) return { issues };
   return { example: { text: text!, labels }, issues };
+}
+
+/** Masked LM: the text cell as it is (an empty one is an issue, as for every text field). */
+export function toMlm(row: Row, m: ColumnMapping): { example?: MlmExample; issues: FieldIssue[] } {
+  const issues: FieldIssue[] = [];
+  const text = textField(row, m.text!, issues);
+  return issues.length ? { issues } : { example: { text: text! }, issues };
 }

@@ -1,4 +1,4 @@
-import type { FeatureSet, QaCoverage, StudioTokenizer } from '../tokenize/index.ts';
+import type { FeatureSet, MaskedLmVocab, QaCoverage, StudioTokenizer } from '../tokenize/index.ts';
 import type { BulkControl } from '../tokenize/types.ts';
 import type { DataSummary, SplitRequest, TokenStats } from '../protocol/data.ts';
 import { parseFiles, type ParseInput, type ParseOptions, type ParseResult } from './pipeline.ts';
@@ -69,13 +69,19 @@ export class DataSession {
 
   async encode(
     split: SplitName,
-    opts: { maxLength: number; stride?: number; labelAllSubtokens?: boolean; seqLen?: 'max_length' | 'longest' },
+    opts: { maxLength: number; stride?: number; labelAllSubtokens?: boolean; seqLen?: 'max_length' | 'longest'; lineByLine?: boolean },
     control?: BulkControl,
   ): Promise<FeatureSet> {
     const { result, tok } = this.ready();
     const labelToId = new Map(result.labels.map((l, i) => [l, i] as const));
     const { buildFeatures } = await import('../tasks/features.ts');
     return buildFeatures(tok, result.task!, result.examples[split], { ...opts, labelToId }, control);
+  }
+
+  /** Masked LM: what the train worker needs of the tokenizer (mask token, specials, token strings, word starts). */
+  async mlmVocab(): Promise<MaskedLmVocab> {
+    if (!this.tokenizer) throw new Error('no tokenizer: load a model first');
+    return (await tokenizeModule()).maskedLmVocab(this.tokenizer);
   }
 
   private ready(): { result: ParseResult; tok: StudioTokenizer } {

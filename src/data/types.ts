@@ -1,5 +1,5 @@
-/** The five tasks the studio trains. `pair` is single-label classification over two texts. */
-export type Task = 'classification' | 'pair' | 'multilabel' | 'qa' | 'ner';
+/** The tasks the studio trains. `pair` is single-label classification over two texts; `mlm` is masked-LM pretraining. */
+export type Task = 'classification' | 'pair' | 'multilabel' | 'qa' | 'ner' | 'mlm';
 
 /** Single-label classification; a sentence pair when `textPair` is set. */
 export interface ClassificationExample {
@@ -26,7 +26,12 @@ export interface NerExample {
   tags: string[];
 }
 
-export type Example = ClassificationExample | MultilabelExample | QaExample | NerExample;
+/** Masked LM: one unlabeled document (a line of a .txt, a text cell). */
+export interface MlmExample {
+  text: string;
+}
+
+export type Example = ClassificationExample | MultilabelExample | QaExample | NerExample | MlmExample;
 
 /** One problem with one field of one row. `line` is 1-based (CSV: the line the record starts on). */
 export interface RowError {

@@ -47,6 +47,8 @@ export interface RunRecord {
   error: string | null;
   /** 'random': trained from scratch (every weight re-initialised); absent for a pretrained start. */
   init?: 'random';
+  /** Masked LM: blocks were made line by line (absent: concatenated, group_texts). */
+  lineByLine?: true;
 }
 
 /** The best weights in Hugging Face format: what Export downloads. */

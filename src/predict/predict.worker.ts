@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** The playground's worker: wiring only (see predictor.ts). */
 import type { PredictEvent, PredictRequest } from './protocol';
-import { loadForPrediction, predictExamples, type Loaded } from './predictor';
+import { loadForPrediction, maskTokenOf, predictExamples, type Loaded } from './predictor';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (e: PredictEvent) => scope.postMessage(e);
@@ -13,7 +13,7 @@ scope.onmessage = async (e: MessageEvent<PredictRequest>) => {
     if (req.type === 'load') {
       loaded?.model.dispose();
       loaded = await loadForPrediction(req.files, req.task, req.labels);
-      post({ type: 'loaded', id: req.id, task: loaded.task, labels: loaded.labels, label: loaded.tokenizer.label });
+      post({ type: 'loaded', id: req.id, task: loaded.task, labels: loaded.labels, label: loaded.tokenizer.label, maskToken: maskTokenOf(loaded) });
     } else {
       if (!loaded) throw new Error('no model loaded');
       const t0 = performance.now();

@@ -18,6 +18,7 @@ export type PredictRequest =
   | { type: 'predict'; id: number; examples: Example[]; maxLength: number };
 
 export type PredictEvent =
-  | { type: 'loaded'; id: number; task: Task; labels: string[]; label: string }
+  /** `maskToken`: what a fill-mask text must contain (masked LM), else null. */
+  | { type: 'loaded'; id: number; task: Task; labels: string[]; label: string; maskToken: string | null }
   | { type: 'predicted'; id: number; predictions: Prediction[]; elapsedMs: number }
   | { type: 'error'; id: number; message: string };

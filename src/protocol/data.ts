@@ -8,6 +8,7 @@ import type { SplitName } from '../data/split.ts';
 import type { Histogram, LengthSummary, MaxLengthSuggestion } from '../data/stats.ts';
 import type { Example, Task } from '../data/types.ts';
 import type { FeatureSet } from '../tokenize/features.ts';
+import type { MaskedLmVocab } from '../tokenize/mlm.ts';
 import type { QaCoverage } from '../tokenize/stats.ts';
 
 export type { SplitName, ColumnMapping, FileReport };
@@ -54,7 +55,11 @@ export type DataRequest =
       stride?: number;
       labelAllSubtokens?: boolean;
       seqLen?: 'max_length' | 'longest';
+      /** Masked LM: one block per line instead of concatenated blocks. */
+      lineByLine?: boolean;
     }
+  /** Masked LM: the loaded tokenizer's vocabulary, mask token and word starts, for the train worker. */
+  | { type: 'mlmVocab'; id: number }
   /** A split's parsed examples (the first `limit`): QA contexts and NER words for evaluation, results, model card. */
   | { type: 'examples'; id: number; split: SplitName; limit?: number };
 
@@ -95,6 +100,7 @@ export type DataEvent =
   | { type: 'tokenizerLoaded'; id: number; tokenizer: TokenizerInfo }
   | { type: 'tokenStats'; id: number; stats: TokenStats }
   | { type: 'encoded'; id: number; split: SplitName; features: FeatureSet }
+  | { type: 'mlmVocab'; id: number; vocab: MaskedLmVocab }
   | { type: 'examples'; id: number; split: SplitName; examples: Example[] }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };

@@ -6,6 +6,7 @@ import type { Example, Task } from '../data/types';
 import type { TuneEntry, TuneReport } from '../engine/kernels/autotune';
 import type { KernelMode } from '../engine/kernels/select';
 import type { FeatureSet } from '../tokenize/features';
+import type { MaskedLmVocab } from '../tokenize/mlm';
 import type { TrainConfigInput } from '../train/config';
 
 /** Where the worker reads config.json / model.safetensors / tokenizer files from. */
@@ -29,6 +30,8 @@ export interface TrainData {
   train: FeatureSet;
   validation?: EvalSplitData;
   test?: EvalSplitData;
+  /** Masked LM: the tokenizer's vocabulary (the train worker has no tokenizer), for masking and predicted tokens. */
+  mlm?: MaskedLmVocab;
 }
 
 /** AdamW's state: its step count and both moments of every parameter it has updated (same layout as the parameter). */
@@ -102,7 +105,25 @@ export type Prediction =
   | { labels: string[]; scores: Record<string, number> }
   /** QA: `answer_start` is the answer's character offset in the context, `score` start_logit + end_logit, `probability` its softmax over the n-best spans (the three absent: no answer). */
   | { id: string; prediction_text: string; answer_start?: number; score?: number; probability?: number }
-  | { tags: string[] };
+  | { tags: string[] }
+  /**
+   * Masked LM, one line per masked position of a row: its top-5 tokens; with the gold token (and the model's
+   * log-probability of it) where the position was masked from known text, without it for fill-mask.
+   */
+  | { row: number; position: number; gold?: FillMaskGold; top: FillMaskCandidate[] };
+
+export interface FillMaskGold {
+  token: number;
+  token_str: string;
+  log_prob: number;
+}
+
+/** One candidate token at a masked position (transformers' fill-mask pipeline names: token, token_str, score). */
+export interface FillMaskCandidate {
+  token: number;
+  token_str: string;
+  score: number;
+}
 
 export interface SplitResult {
   /** Flat numbers (loss, accuracy, f1_macro, …) for charts, early stopping and metrics.json. */

@@ -29,6 +29,8 @@ export interface DataSlice {
   maxLength: number | null;
   /** Fraction of the training file held out when no validation file is given. */
   validationFraction: number;
+  /** Masked LM: one block per line (run_mlm.py --line_by_line) instead of concatenated blocks. */
+  lineByLine: boolean;
 
   addDataFiles(files: File[]): Promise<void>;
   removeDataFile(index: number): Promise<void>;
@@ -38,6 +40,9 @@ export interface DataSlice {
   acceptMapping(): void;
   setSkipInvalid(skip: boolean): void;
   setMaxLength(n: number): void;
+  setLineByLine(on: boolean): void;
+  /** Drops every data file (a new task starts: "Fine-tune this model" after a masked-LM run). */
+  clearData(): void;
   loadDemoData(): Promise<void>;
   /** Re-reads the files with the current choices (the worker keeps the parsed rows for encoding). */
   parseData(): Promise<void>;
@@ -62,6 +67,7 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   tokenStatus: 'idle',
   maxLength: null,
   validationFraction: DEFAULT_VALIDATION_FRACTION,
+  lineByLine: false,
 
   async addDataFiles(files) {
     // No split yet: the data layer guesses it from the names (explainSplits) and reports why, so a lone
@@ -98,6 +104,13 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   setMaxLength(n) {
     set({ maxLength: n });
     void get().refreshTokenStats();
+  },
+  setLineByLine(on) {
+    set({ lineByLine: on });
+  },
+  clearData() {
+    set({ dataFiles: [], columnChoice: {}, taskChoice: 'auto', mappingAccepted: false, skipInvalid: false, lineByLine: false });
+    set({ dataStatus: 'empty', summary: null, dataError: null, tokenStats: null });
   },
   async loadDemoData() {
     const res = await fetch(DEMO_DATA_URL);

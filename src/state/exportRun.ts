@@ -56,3 +56,20 @@ export async function downloadRunZip(runId: string): Promise<void> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/**
+ * "Fine-tune this model": a masked-LM run's checkpoint (with its tokenizer files) becomes the model of a new
+ * setup, straight from this browser's storage (no download, no zip). The MLM text is dropped, so the next file
+ * dropped is the labelled data; loading it for classification, QA or NER keeps the encoder and starts a new head.
+ */
+export async function fineTuneFromRun(runId: string): Promise<void> {
+  const s = useStudio.getState();
+  const run = s.runs.find((r) => r.id === runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const files = await runCheckpointFiles(runId);
+  const step = (await loadCheckpoint(runId))?.step;
+  s.clearData();
+  s.setInitRandom(false);
+  await s.chooseLocalModel(files, `${run.modelLabel} + masked-LM (${run.id}${step !== undefined ? `, step ${step}` : ''})`);
+  if (typeof document !== 'undefined') document.getElementById('data')?.scrollIntoView({ behavior: 'smooth' });
+}

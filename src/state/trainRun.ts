@@ -71,6 +71,7 @@ export async function startTraining(): Promise<void> {
     final: null,
     error: null,
     ...(s.initRandom ? { init: 'random' as const } : {}),
+    ...(s.lineByLine && summary.task === 'mlm' ? { lineByLine: true as const } : {}),
   };
   await launch(r, s.modelFiles!, emptyHistory(), null, null);
 }
@@ -93,21 +94,23 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
   try {
     const progress = (label: string) => (p: { loaded: number; total: number }) => set({ prepareMessage: `${label} ${p.loaded} / ${p.total}` });
     const summary = get().summary!;
-    const withExamples = taskSpec(r.task).decodeNeedsExamples;
+    const spec = taskSpec(r.task);
+    const encodeOpts = { lineByLine: r.lineByLine ?? false };
     const evalSplit = async (split: 'validation' | 'test'): Promise<EvalSplitData | undefined> => {
       if (!summary.splits[split]) return undefined;
-      const features = await data.encode(split, r.maxLength, progress(`Encoding ${split}`));
-      return { features, examples: withExamples ? await data.examples(split) : undefined };
+      const features = await data.encode(split, r.maxLength, progress(`Encoding ${split}`), encodeOpts);
+      return { features, examples: spec.decodeNeedsExamples ? await data.examples(split) : undefined };
     };
-    const train = await data.encode('train', r.maxLength, progress('Encoding train'));
+    const train = await data.encode('train', r.maxLength, progress('Encoding train'), encodeOpts);
     const validation = await evalSplit('validation');
     const test = await evalSplit('test');
+    const mlm = spec.head === 'mlm' ? { mlm: await data.mlmVocab() } : {};
     set({ prepareMessage: 'Starting the trainer…' });
     run.attach(await TrainClient.create((e) => run.onEvent(e)));
     const files = fromBest ? mergeCheckpoint(modelFiles, fromBest) : modelFiles;
     const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
     run.send({
-      type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test }, config,
+      type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test, ...mlm }, config,
       resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...(resume ? { resume } : {}),
     });
     run.update({ status: 'running' });

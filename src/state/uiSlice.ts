@@ -18,6 +18,8 @@ export interface PlaygroundInput {
 
 export interface PlaygroundResult {
   prediction: Prediction;
+  /** Fill-mask: one prediction per mask token in the text (`prediction` is the first). */
+  masks?: Prediction[];
   /** NER: the words the tags belong to; QA: the context the answer is in. */
   words?: string[];
   context?: string;
@@ -44,6 +46,8 @@ export interface UiSlice {
   pgLabel: string;
   pgTask: Task | null;
   pgLabels: string[];
+  /** Masked LM: the mask token a fill-mask text must contain. */
+  pgMaskToken: string | null;
   pgInput: PlaygroundInput;
   pgResult: PlaygroundResult | null;
   pgError: string | null;
@@ -70,7 +74,7 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     set({ pgStatus: 'loading', pgError: null, pgResult: null, pgLabel: label });
     try {
       const ev = await predictor.loadPredictor(files, task, labels);
-      set({ pgStatus: 'ready', pgTask: ev.task, pgLabels: ev.labels });
+      set({ pgStatus: 'ready', pgTask: ev.task, pgLabels: ev.labels, pgMaskToken: ev.maskToken });
     } catch (e) {
       set({ pgStatus: 'error', pgError: (e as Error).message });
     }
@@ -85,6 +89,7 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     pgLabel: '',
     pgTask: null,
     pgLabels: [],
+    pgMaskToken: null,
     pgInput: { text: '', textPair: '', question: '', context: '' },
     pgResult: null,
     pgError: null,
@@ -126,7 +131,8 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
         const spec = taskSpec(pgTask);
         const ev = await predictor.predict([example], spec.defaultMaxLength ?? maxLength ?? 128);
         const context = spec.views.playground === 'question-context' ? pgInput.context : undefined;
-        set({ pgStatus: 'ready', pgResult: { prediction: ev.predictions[0], words, context, elapsedMs: ev.elapsedMs } });
+        const masks = spec.views.playground === 'fill-mask' ? { masks: ev.predictions } : {};
+        set({ pgStatus: 'ready', pgResult: { prediction: ev.predictions[0], words, context, elapsedMs: ev.elapsedMs, ...masks } });
       } catch (e) {
         set({ pgStatus: 'error', pgError: (e as Error).message });
       }

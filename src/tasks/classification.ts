@@ -61,7 +61,10 @@ export const classification: TaskSpec<ClassificationExample> = {
   charLength: (e) => e.text.length,
   // Any checkpoint no other task claims (a pair checkpoint reads as this too: config.json cannot tell them apart).
   recognises: (config, arch) =>
-    !arch.endsWith('ForQuestionAnswering') && !arch.endsWith('ForTokenClassification') && config.problem_type !== 'multi_label_classification',
+    !arch.endsWith('ForQuestionAnswering') &&
+    !arch.endsWith('ForTokenClassification') &&
+    !arch.endsWith('ForMaskedLM') &&
+    config.problem_type !== 'multi_label_classification',
   roles: ['text', 'label'],
   playgroundExample: (input, labels) => ({ example: { text: input.text, label: labels[0] } }),
   views: { playground: 'text', examples: null },

@@ -1,6 +1,6 @@
 /** Examples of a task → packed features and token lengths: the task's spec encodes, tokenize/ loops and packs. */
 import type { Example, Task } from '../data/types';
-import { encodeExamples, type BuildOptions } from '../tokenize/build';
+import { encodeExamples, encodeRows, packRows, type BuildOptions } from '../tokenize/build';
 import type { FeatureSet } from '../tokenize/features';
 import type { BulkControl, StudioTokenizer } from '../tokenize/types';
 import { mapWithProgress } from '../tokenize/stats';
@@ -20,7 +20,12 @@ export function buildFeatures(
   const spec = specOf(task);
   const labelToId = opts.labelToId ?? new Map<string, number>();
   const base = { maxLength: opts.maxLength, stride: opts.stride ?? 128, numLabels: labelToId.size, labelToId, labelAllSubtokens: opts.labelAllSubtokens };
-  return encodeExamples(tok, examples, (ex, index, labelOf) => spec.encode(tok, ex, index, { ...base, labelOf }), opts, control);
+  const encode = (ex: Example, index: number, labelOf: (name: string) => number) => spec.encode(tok, ex, index, { ...base, labelOf });
+  if (spec.groupRows) {
+    const group = spec.groupRows;
+    return encodeRows(examples, encode, opts, control).then((rows) => packRows(tok, group(tok, rows, opts), opts));
+  }
+  return encodeExamples(tok, examples, encode, opts, control);
 }
 
 /** Untruncated length with special tokens of every example (QA: question + whole context). */

@@ -6,6 +6,7 @@
 import type { Task } from '../data/types';
 import type { HfConfig } from '../engine/config';
 import { classification } from './classification';
+import { mlm } from './mlm';
 import { multilabel } from './multilabel';
 import { ner } from './ner';
 import { pair } from './pair';
@@ -43,7 +44,7 @@ export function createTaskRegistry(specs: readonly TaskSpec[]): TaskRegistry {
 }
 
 /** Keyed by Task, so the compiler rejects a Task without a spec; in the order the UI lists them. */
-const BUILT_IN: Record<Task, TaskSpec> = { classification, pair, multilabel, ner, qa };
+const BUILT_IN: Record<Task, TaskSpec> = { classification, pair, multilabel, ner, qa, mlm };
 
 export const TASKS: TaskRegistry = createTaskRegistry(Object.values(BUILT_IN));
 

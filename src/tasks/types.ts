@@ -14,6 +14,7 @@ import type { Example } from '../data/types';
 import type { HeadKind, HfConfig, ProblemType } from '../engine/config';
 import type { Prediction, EvalSplitData, SplitResult } from '../protocol/train';
 import type { FeatureRow } from '../tokenize/features';
+import type { BuildOptions } from '../tokenize/build';
 import type { StudioTokenizer } from '../tokenize/types';
 import type { LabelKind } from '../train/batches';
 
@@ -28,6 +29,18 @@ export interface RawOutputs {
   T: number[];
   lossSum: number;
   lossRows: number;
+  /** Masked LM: what the GPU evaluation (train/mlmEval.ts) read back per masked position, instead of logits. */
+  masked?: MaskedLmOutputs;
+}
+
+/** Masked-LM evaluation results; `labelLogProb` null marks a fill-mask position (a mask in the input, no gold token). */
+export interface MaskedLmOutputs {
+  loss: number;
+  perplexity: number;
+  accuracy: number;
+  topKAccuracy: number;
+  maskedTokens: number;
+  predictions: { row: number; position: number; label: number; labelLogProb: number | null; ids: number[]; probs: number[] }[];
 }
 
 export interface DecodedSplit {
@@ -95,6 +108,11 @@ export interface TaskSpec<E extends Example = Example> {
   // ── tokenization ──────────────────────────────────────────────────────────────────────────────────────
   /** Feature rows of one example (QA: one per window; `index` is the example's position). */
   encode(tok: StudioTokenizer, e: E, index: number, opts: EncodeOptions): FeatureRow[];
+  /**
+   * Rows that span examples (masked LM's `group_texts`): `encode`'s rows of the whole split → the features.
+   * Absent: each example's rows are its features.
+   */
+  groupRows?(tok: StudioTokenizer, rows: FeatureRow[], opts: Pick<BuildOptions, 'maxLength' | 'lineByLine'>): FeatureRow[];
   /** How its labels sit in a FeatureSet, hence in a batch. */
   readonly labelKind: LabelKind;
   /** Untruncated length in tokens with special tokens (QA: question + whole context). */
@@ -119,7 +137,7 @@ export interface TaskSpec<E extends Example = Example> {
   // ── evaluation ────────────────────────────────────────────────────────────────────────────────────────
   /** Whether `decode` needs the split's examples (QA contexts, NER words), so they travel to the train worker. */
   readonly decodeNeedsExamples: boolean;
-  /** Raw outputs → predictions (the predictions.jsonl lines) and, with gold labels, the metrics. */
+  /** Raw outputs → predictions (the predictions.jsonl lines) and, with gold labels, the metrics (masked LM: `labels` are the vocabulary's tokens). */
   decode(split: EvalSplitData, raw: RawOutputs, labels: readonly string[], lossMetric: Record<string, number>): DecodedSplit;
   /** One example as the gold line `npm run eval` reads (predictions.jsonl lines are what `decode` returns). */
   goldLine(e: E): Record<string, unknown>;
@@ -140,7 +158,7 @@ export interface TaskSpec<E extends Example = Example> {
   /** One playground input as an example (its gold label a placeholder); `words`: NER's split of the text. */
   playgroundExample(input: PlaygroundText, labels: readonly string[]): { example: E; words?: string[] };
   /** playground: which input form; examples: how validation predictions are shown (null: not shown). */
-  readonly views: { readonly playground: 'text' | 'pair' | 'question-context'; readonly examples: 'span' | 'tags' | null };
+  readonly views: { readonly playground: 'text' | 'pair' | 'question-context' | 'fill-mask'; readonly examples: 'span' | 'tags' | null };
   /** What the exported checkpoint's model card says: HF pipeline tag, Auto class, description. */
   readonly export: { readonly pipelineTag: string; readonly autoClass: string; readonly description: string };
 }

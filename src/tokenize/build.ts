@@ -16,6 +16,8 @@ export interface BuildOptions {
   labelAllSubtokens?: boolean;
   /** T of the packed arrays: maxLength (default, one fixed shape) or the longest row of this set. */
   seqLen?: 'max_length' | 'longest';
+  /** Masked LM: one block per line (run_mlm.py --line_by_line) instead of concatenated blocks (group_texts). */
+  lineByLine?: boolean;
 }
 
 /** Yields to the event loop at most every this many milliseconds. */
@@ -33,6 +35,17 @@ export async function encodeExamples<E>(
   opts: BuildOptions,
   control: BulkControl = {},
 ): Promise<FeatureSet> {
+  return packRows(tok, await encodeRows(examples, encode, opts, control), opts);
+}
+
+/** Feature rows → one FeatureSet of T = max_length (or the longest row with `seqLen: 'longest'`). */
+export function packRows(tok: StudioTokenizer, rows: FeatureRow[], opts: BuildOptions): FeatureSet {
+  const longest = rows.reduce((m, r) => Math.max(m, r.inputIds.length), 0);
+  return packFeatures(rows, opts.seqLen === 'longest' ? longest : opts.maxLength, tok.special.pad);
+}
+
+/** Every example through `encode`, with progress, cancel and yields; errors name the example (1-based). */
+export async function encodeRows<E>(examples: readonly E[], encode: EncodeExample<E>, opts: BuildOptions, control: BulkControl = {}): Promise<FeatureRow[]> {
   const rows: FeatureRow[] = [];
   const labelOf = (name: string): number => {
     const id = opts.labelToId?.get(name);
@@ -57,6 +70,5 @@ export async function encodeExamples<E>(
     }
   }
   control.onProgress?.(examples.length, examples.length);
-  const longest = rows.reduce((m, r) => Math.max(m, r.inputIds.length), 0);
-  return packFeatures(rows, opts.seqLen === 'longest' ? longest : opts.maxLength, tok.special.pad);
+  return rows;
 }

@@ -97,6 +97,10 @@ export interface TrainConfig {
   lora: LoraConfig | null;
   /** fp16=True: f16 matmul inputs and saved activations, f32 weights and AdamW, dynamic loss scaling (GradScaler). */
   mixedPrecision: boolean;
+  /** Masked LM: share of tokens chosen for prediction (run_mlm.py's mlm_probability). */
+  mlmProbability: number;
+  /** Masked LM: choose whole words, not sub-tokens (DataCollatorForWholeWordMask). */
+  wholeWordMask: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -128,6 +132,8 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   layerwiseLrDecay: 1,
   lora: null,
   mixedPrecision: false,
+  mlmProbability: 0.15,
+  wholeWordMask: false,
 } satisfies TrainConfig);
 
 /** What a caller may pass: any subset, nested groups partially too. */

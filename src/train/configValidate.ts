@@ -80,6 +80,8 @@ export function validateTrainConfig(c: TrainConfig, ctx: ValidationContext = {})
   }
   need(finite(c.layerwiseLrDecay) && c.layerwiseLrDecay > 0 && c.layerwiseLrDecay <= 1, `layerwiseLrDecay must be in (0, 1] (got ${c.layerwiseLrDecay})`);
   need(typeof c.mixedPrecision === 'boolean', `mixedPrecision must be true or false (got ${c.mixedPrecision})`);
+  need(finite(c.mlmProbability) && c.mlmProbability > 0 && c.mlmProbability < 1, `mlmProbability must be in (0, 1) (got ${c.mlmProbability})`);
+  need(typeof c.wholeWordMask === 'boolean', `wholeWordMask must be true or false (got ${c.wholeWordMask})`);
   if (c.lora) {
     need(int(c.lora.rank) && c.lora.rank >= 1, `lora.rank must be an integer >= 1 (got ${c.lora.rank})`);
     need(finite(c.lora.alpha) && c.lora.alpha > 0, `lora.alpha must be positive (got ${c.lora.alpha})`);

@@ -13,6 +13,7 @@
  * same sequence without replaying the ones before.
  */
 import { rng, shuffled } from '../engine/random';
+import type { MaskedLmVocab } from '../tokenize/mlm';
 
 export const IGNORE_LABEL = -100;
 
@@ -24,6 +25,20 @@ export interface MaskingOptions {
   vocabSize: number;
   /** Whole-word masking: wordStart[i] is true where token i begins a word (WordPiece: not `##`; BPE/SentencePiece: `Ġ`/`▁`). */
   wordStart?: ArrayLike<boolean>;
+}
+
+/** How FeatureBatches masks a batch: the options above plus the ids never chosen and, for whole words, word starts by id. */
+export type BatchMasking = MaskingOptions & { specialIds: readonly number[]; wordStartById?: Uint8Array };
+
+/** A run's masking from the tokenizer's vocabulary (sent with the data) and its TrainConfig fields. */
+export function batchMasking(vocab: MaskedLmVocab, c: { mlmProbability: number; wholeWordMask: boolean }): BatchMasking {
+  return {
+    probability: c.mlmProbability,
+    maskTokenId: vocab.maskTokenId,
+    vocabSize: vocab.tokens.length,
+    specialIds: vocab.specialIds,
+    ...(c.wholeWordMask ? { wordStartById: vocab.wordStart } : {}),
+  };
 }
 
 export interface Masked {

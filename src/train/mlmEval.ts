@@ -17,11 +17,15 @@ export interface MlmBatch {
   labels: Int32Array;
 }
 
-/** One masked position: where, its label, and the model's top-k tokens with their probabilities. */
+/**
+ * One masked position: where, its label, the model's log-probability of the label (null at a fill-mask position,
+ * which has no label), and the model's top-k tokens with their probabilities.
+ */
 export interface MaskedPrediction {
   row: number;
   position: number;
   label: number;
+  labelLogProb: number | null;
   ids: number[];
   probs: number[];
 }
@@ -30,14 +34,22 @@ export interface MlmEvalResult {
   loss: number;
   perplexity: number;
   accuracy: number;
+  /** Share of labelled positions whose label is among the top k. */
+  topKAccuracy: number;
+  /** Labelled positions (fill-mask positions are not counted). */
   maskedTokens: number;
   predictions: MaskedPrediction[];
 }
 
-/** Loss, perplexity, masked-token accuracy and the top-k of every masked position, over `batches` (rows numbered across them). */
-export async function evaluateMaskedLm(model: BertFamilyModel, batches: Iterable<MlmBatch>, topK = 5): Promise<MlmEvalResult> {
+/**
+ * Loss, perplexity, masked-token accuracy and the top-k of every masked position, over `batches` (rows numbered
+ * across them). A label equal to `fillMaskLabel` (the mask token's id, which masking never uses as a label) marks
+ * a position to predict without a gold token: playground fill-mask text.
+ */
+export async function evaluateMaskedLm(model: BertFamilyModel, batches: Iterable<MlmBatch>, topK = 5, fillMaskLabel = -1): Promise<MlmEvalResult> {
   let nllSum = 0;
   let correct = 0;
+  let inTopK = 0;
   let masked = 0;
   let rowBase = 0;
   const predictions: MaskedPrediction[] = [];
@@ -63,20 +75,26 @@ export async function evaluateMaskedLm(model: BertFamilyModel, batches: Iterable
       tf.dispose([logp, hit, topIds, topProbs]);
       const k = ids.length / at.length;
       at.forEach((flat, j) => {
-        nllSum -= lp[j];
-        correct += h[j];
+        const top = Array.from(ids.slice(j * k, (j + 1) * k));
+        const labelled = labels[j] !== fillMaskLabel;
+        if (labelled) {
+          nllSum -= lp[j];
+          correct += h[j];
+          if (top.includes(labels[j])) inTopK++;
+          masked++;
+        }
         predictions.push({
           row: rowBase + Math.floor(flat / T),
           position: flat % T,
           label: labels[j],
-          ids: Array.from(ids.slice(j * k, (j + 1) * k)),
+          labelLogProb: labelled ? lp[j] : null,
+          ids: top,
           probs: Array.from(probs.slice(j * k, (j + 1) * k)),
         });
       });
-      masked += at.length;
     }
     rowBase += B;
   }
   const loss = masked ? nllSum / masked : NaN;
-  return { loss, perplexity: Math.exp(loss), accuracy: masked ? correct / masked : NaN, maskedTokens: masked, predictions };
+  return { loss, perplexity: Math.exp(loss), accuracy: masked ? correct / masked : NaN, topKAccuracy: masked ? inTopK / masked : NaN, maskedTokens: masked, predictions };
 }

@@ -17,7 +17,9 @@ import { bucketsUsed, FeatureBatches, labelKindOf } from './batches';
 import { checkpointFiles } from './checkpoints';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { validateTrainConfig } from './configValidate';
-import { evaluateSplit } from './evaluate';
+import { evaluateSplit, maskedEvalOptions } from './evaluate';
+import { batchMasking } from './masking';
+import type { MaskedLmVocab } from '../tokenize/mlm';
 import { Trainer } from './trainer';
 
 export type Emit = (event: TrainEvent) => void;
@@ -42,6 +44,7 @@ export class TrainSession {
   private config: TrainConfig | null = null;
   private task: Task | null = null;
   private labels: string[] = [];
+  private mlm: MaskedLmVocab | null = null;
 
   constructor(private readonly emit: Emit) {}
 
@@ -71,6 +74,7 @@ export class TrainSession {
     const errors = validateTrainConfig(config, { task: data.task, labels: spec.hasLabelVocabulary ? data.labels : [] });
     if (errors.length) return this.fail('invalid_config', `Invalid training config:\n- ${errors.join('\n- ')}`);
     if (data.train.count === 0) return this.fail('invalid_data', 'the training split has no rows');
+    if (spec.head === 'mlm' && !data.mlm) return this.fail('invalid_data', 'masked-LM training needs the tokenizer\'s vocabulary with the data (TrainData.mlm)');
     let model: BertFamilyModel;
     let loadReport: string[];
     try {
@@ -89,14 +93,21 @@ export class TrainSession {
       model.dispose();
       return this.fail('invalid_config', `Invalid training config:\n- ${layerErrors.join('\n- ')}`);
     }
-    Object.assign(this, { model, config, task: data.task, labels: data.labels });
+    Object.assign(this, { model, config, task: data.task, labels: data.labels, mlm: data.mlm ?? null });
     await this.tuneKernels(model, cmd.kernels ?? 'auto', config.batchSize, bucketsUsed(data.train));
     this.trainer = new Trainer({
       model,
       task: data.task,
       labels: data.labels,
       config,
-      train: new FeatureBatches(data.train, { batchSize: config.batchSize, shuffle: true, seed: config.seed, labelKind: labelKindOf(data.task) }),
+      train: new FeatureBatches(data.train, {
+        batchSize: config.batchSize,
+        shuffle: true,
+        seed: config.seed,
+        labelKind: labelKindOf(data.task),
+        ...(data.mlm ? { mlm: batchMasking(data.mlm, config) } : {}),
+      }),
+      ...(data.mlm ? { mlmVocab: data.mlm } : {}),
       trainFeatures: data.train,
       ...(data.validation ? { validation: data.validation } : {}),
       ...(data.test ? { test: data.test } : {}),
@@ -127,7 +138,9 @@ export class TrainSession {
   private async predict(cmd: Extract<TrainCommand, { type: 'predict' }>): Promise<void> {
     if (!this.model || !this.task) return this.refuse(cmd.requestId, 'invalid_config', 'predict needs a loaded model: start a run first');
     try {
-      const out = await evaluateSplit(this.model, this.task, this.labels, cmd.data, { batchSize: this.config!.evalBatchSize });
+      const c = this.config!;
+      const mlm = this.mlm ? { mlm: maskedEvalOptions(this.mlm, c) } : {};
+      const out = await evaluateSplit(this.model, this.task, this.labels, cmd.data, { batchSize: c.evalBatchSize, ...mlm });
       this.emit({ type: 'prediction', requestId: cmd.requestId, predictions: out.predictions, result: out.result });
     } catch (e) {
       this.refuse(cmd.requestId, 'internal', (e as Error).message);

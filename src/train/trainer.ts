@@ -14,7 +14,8 @@ import { disposeBatch, toTensors, type BatchSource } from './batches';
 import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
 import type { TrainConfig } from './config';
 import { judgeEvaluation, patienceExhausted } from './earlyStopping';
-import { evaluateSplit } from './evaluate';
+import { evaluateSplit, maskedEvalOptions } from './evaluate';
+import type { MaskedLmVocab } from '../tokenize/mlm';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { GradScaler, type GradScalerOptions } from './gradScaler';
 import { countParameters, makePlan, prepareModel, type RunPlan } from './plan';
@@ -41,6 +42,8 @@ export interface TrainerInit {
   keepResumeState?: boolean;
   /** Mixed precision: GradScaler options (tests force overflows with them); torch's defaults otherwise, as the Trainer. */
   gradScaler?: Partial<GradScalerOptions>;
+  /** Masked LM: the tokenizer's vocabulary, for the evaluation's masks and predicted tokens. */
+  mlmVocab?: MaskedLmVocab;
   onEvent: (e: TrainEvent) => void;
 }
 
@@ -305,7 +308,7 @@ export class Trainer {
     const { model, task, labels, config, onEvent } = this.init;
     const plan = this.plan!;
     onEvent({ type: 'state', state: 'evaluating' });
-    const { result } = await evaluateSplit(model, task, labels, this.init.validation!, { batchSize: config.evalBatchSize, loss: plan.loss.options });
+    const { result } = await evaluateSplit(model, task, labels, this.init.validation!, this.evalOptions());
     const name = plan.bestMetric.name;
     const value = result?.metrics[name];
     const rule = { greaterIsBetter: plan.bestMetric.greaterIsBetter, minDelta: config.earlyStopping.minDelta };
@@ -331,13 +334,20 @@ export class Trainer {
     onEvent({ type: 'state', state: 'training' });
   }
 
+  /** Masked LM: evaluation masks from the run's seed, the same at every evaluation. */
+  private evalOptions(): Parameters<typeof evaluateSplit>[4] {
+    const { config, mlmVocab } = this.init;
+    const mlm = mlmVocab ? { mlm: maskedEvalOptions(mlmVocab, config) } : {};
+    return { batchSize: config.evalBatchSize, loss: this.plan!.loss.options, ...mlm };
+  }
+
   /** Best weights back in, then the validation predictions and the one test evaluation. */
   private async finish(reason: Exclude<RunOutcome, 'failed'>): Promise<void> {
     const { model, task, labels, config, onEvent } = this.init;
     const plan = this.plan!;
     onEvent({ type: 'state', state: 'evaluating' });
     if (this.best) restoreWeights(model, this.best.values);
-    const opts = { batchSize: config.evalBatchSize, loss: plan.loss.options };
+    const opts = this.evalOptions();
     let validation: SplitResult | null = null;
     let predictions: Prediction[] = [];
     if (this.init.validation) ({ result: validation, predictions } = await evaluateSplit(model, task, labels, this.init.validation, opts));

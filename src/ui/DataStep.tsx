@@ -18,7 +18,7 @@ export function DataStep() {
       <DropZone
         testId="data-drop"
         label="Choose data files"
-        hint="Drop train / validation / test files here: CSV, TSV, JSON, JSONL or CoNLL."
+        hint="Drop train / validation / test files here: CSV, TSV, JSON, JSONL, CoNLL, or plain text (.txt, one document per line, for masked-LM pretraining)."
         accept=".csv,.tsv,.txt,.json,.jsonl,.conll"
         onFiles={(f) => void addDataFiles(f)}
       />

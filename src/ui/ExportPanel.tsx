@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { fineTuneFromRun } from '../state/exportRun';
 import { useStudio } from '../state/store';
 
 /** Step 7: the zip that `from_pretrained` loads, with the config, metrics and model card. */
@@ -7,7 +9,16 @@ export function ExportPanel() {
   const status = useStudio((s) => s.exportStatus);
   const error = useStudio((s) => s.exportError);
   const downloadZip = useStudio((s) => s.downloadZip);
+  const isMlm = useStudio((s) => s.runs.find((r) => r.id === s.runId)?.task === 'mlm');
+  const [fineTune, setFineTune] = useState<{ state: 'idle' | 'loading' | 'done' } | { state: 'error'; message: string }>({ state: 'idle' });
   if (!runId) return null;
+  const startFineTune = () => {
+    setFineTune({ state: 'loading' });
+    fineTuneFromRun(runId).then(
+      () => setFineTune({ state: 'done' }),
+      (e: Error) => setFineTune({ state: 'error', message: e.message }),
+    );
+  };
   return (
     <section className="panel" aria-labelledby="export-title" id="export">
       <h2 id="export-title">7 · Export</h2>
@@ -22,6 +33,23 @@ export function ExportPanel() {
         <p className="bad" role="alert">
           {error}
         </p>
+      )}
+      {isMlm && (
+        <div className="row">
+          <button type="button" data-testid="fine-tune-this" disabled={checkpointStep === null || fineTune.state === 'loading'} onClick={startFineTune}>
+            Fine-tune this model
+          </button>
+          <span className="muted small">
+            {fineTune.state === 'done'
+              ? 'Model step now holds this checkpoint: drop labelled data (classification, QA or NER) in step 1.'
+              : 'Use this checkpoint as the base of a classification, QA or NER run, without downloading it.'}
+          </span>
+          {fineTune.state === 'error' && (
+            <p className="bad" role="alert">
+              {fineTune.message}
+            </p>
+          )}
+        </div>
       )}
     </section>
   );

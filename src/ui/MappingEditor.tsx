@@ -14,7 +14,8 @@ export function MappingEditor() {
   const taskChoice = useStudio((s) => s.taskChoice);
   const accepted = useStudio((s) => s.mappingAccepted);
   const parsing = useStudio((s) => s.dataStatus === 'parsing');
-  const { setTask, setColumn, acceptMapping } = useStudio.getState();
+  const lineByLine = useStudio((s) => s.lineByLine);
+  const { setTask, setColumn, acceptMapping, setLineByLine } = useStudio.getState();
   if (!summary) return null;
   const task = summary.task;
   return (
@@ -42,6 +43,12 @@ export function MappingEditor() {
             </select>
           </label>
         ))}
+      {task === 'mlm' && (
+        <label className="check">
+          <input type="checkbox" data-testid="line-by-line" checked={lineByLine} onChange={(e) => setLineByLine(e.target.checked)} />
+          One block per line (run_mlm.py --line_by_line); otherwise every text is concatenated and cut into blocks of max length
+        </label>
+      )}
       <button type="button" className="primary" disabled={!task || parsing || accepted || !!summary.error} onClick={acceptMapping}>
         {accepted ? 'Mapping accepted ✓' : 'Accept mapping'}
       </button>

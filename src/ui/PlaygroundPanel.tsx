@@ -12,6 +12,7 @@ export function PlaygroundPanel() {
   const task = useStudio((s) => s.pgTask);
   const form = task ? taskSpec(task).views.playground : null;
   const input = useStudio((s) => s.pgInput);
+  const maskToken = useStudio((s) => s.pgMaskToken);
   const result = useStudio((s) => s.pgResult);
   const error = useStudio((s) => s.pgError);
   const { setPlaygroundInput, loadPlaygroundFromRun, loadPlaygroundFiles, predictPlayground } = useStudio.getState();
@@ -54,8 +55,13 @@ export function PlaygroundPanel() {
             </>
           ) : (
             <label>
-              {form === 'pair' ? 'First text' : 'Text'}
-              <textarea rows={3} value={input.text} onChange={(e) => setPlaygroundInput({ text: e.target.value })} />
+              {form === 'pair' ? 'First text' : form === 'fill-mask' ? `Text with ${maskToken ?? 'the mask token'} where a word is missing` : 'Text'}
+              <textarea
+                rows={3}
+                value={input.text}
+                placeholder={form === 'fill-mask' && maskToken ? `The movie was ${maskToken}.` : undefined}
+                onChange={(e) => setPlaygroundInput({ text: e.target.value })}
+              />
             </label>
           )}
           {form === 'pair' && (

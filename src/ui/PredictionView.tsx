@@ -2,6 +2,7 @@ import { qaScoreText } from '../state/selectors';
 import type { PlaygroundResult } from '../state/uiSlice';
 import { AnswerSpan } from './AnswerSpan';
 import { Entities } from './Entities';
+import { FillMaskView } from './FillMaskView';
 
 /** A playground prediction: class probabilities, tagged entities, or the answer in its context. */
 export function PredictionView({ result }: { result: PlaygroundResult }) {
@@ -22,6 +23,7 @@ export function PredictionView({ result }: { result: PlaygroundResult }) {
           {result.context && <AnswerSpan context={result.context} predicted={p.prediction_text} predictedStart={p.answer_start} note={p.probability !== undefined ? `${(p.probability * 100).toFixed(1)}%` : undefined} />}
         </>
       )}
+      {result.masks && <FillMaskView masks={result.masks} />}
       {'tags' in p && result.words && <Entities words={result.words} tags={p.tags} label="Tagged entities" />}
       {'scores' in p && (
         <>
