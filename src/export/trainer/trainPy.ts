@@ -57,7 +57,8 @@ def load_model(cfg, model_id):
     config = transformers.AutoConfig.from_pretrained(model_id, **script["model_config"])
     for key, value in dropout_overrides(config.model_type, cfg["config"]["dropout"]).items():
         setattr(config, key, value)
-    return getattr(transformers, script["auto_class"]).from_pretrained(model_id, config=config)
+    # A head of another size (a checkpoint fine-tuned on other labels) is re-initialised, as the studio does.
+    return getattr(transformers, script["auto_class"]).from_pretrained(model_id, config=config, ignore_mismatched_sizes=True)
 
 
 def freeze(model, rule):
