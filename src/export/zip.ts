@@ -16,7 +16,7 @@ export interface ZipContents {
   predictions?: unknown[];
 }
 
-const STORE_ONLY = /\.(safetensors|bin)$/;
+const STORE_ONLY = /\.(safetensors|bin|onnx)$/;
 
 export function buildRunZip(c: ZipContents): Uint8Array {
   const enc = new TextEncoder();
