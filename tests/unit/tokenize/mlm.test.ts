@@ -23,7 +23,7 @@ function rows(f: Awaited<ReturnType<typeof buildFeatures>>): number[][] {
 describe('masked-LM features', () => {
   it('group_texts: every document concatenated, cut into blocks of max length with [CLS] … [SEP], the remainder dropped', async () => {
     const tok = await fixtureTokenizer('bert-base-uncased');
-    const content = docs.flatMap((d) => encodeText(tok, d.text).inputIds.slice(1, -1));
+    const content = docs.flatMap((d) => encodeText(tok, d.text, undefined).inputIds.slice(1, -1));
     const f = await buildFeatures(tok, 'mlm', docs, { maxLength: 8 });
     const size = 6;
     expect(f.count).toBe(Math.floor(content.length / size));
@@ -37,7 +37,7 @@ describe('masked-LM features', () => {
     const f = await buildFeatures(tok, 'mlm', docs, { maxLength: 10, lineByLine: true });
     expect(f.count).toBe(3);
     expect(rows(f)).toEqual(docs.map((d) => {
-      const ids = encodeText(tok, d.text).inputIds;
+      const ids = encodeText(tok, d.text, undefined).inputIds;
       return ids.length <= 10 ? ids : [...ids.slice(0, 9), 102];
     }));
   });
