@@ -49,6 +49,8 @@ function endsScalar(c: number): boolean {
 export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGenerator<RawRecord[]> {
   const stack: Frame[] = [];
   let inString = false, escape = false, keyStart = -1;
+  /** Where the string being read opened, for an end of file inside it. */
+  let stringAt = { line: 0, column: 0 };
   let mode: 'none' | 'array' | 'objects' | 'squad' = 'none';
   let roots = 0;
   let cap: Capture | null = null;
@@ -102,6 +104,7 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
         const top = stack[stack.length - 1] as Frame | undefined;
         if (c === QUOTE && top?.kind === 'obj' && top.expectKey) {
           inString = true;
+          stringAt = { line, column: i + 1 };
           keyStart = i + 1;
           continue;
         }
@@ -145,7 +148,10 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
         } else if (depth === 2 && mode === 'squad' && stack[1].kind === 'arr' && stack[1].name === 'data' && roots === 1) {
           cap = newCapture('article', 2, line, i);
         }
-        if (c === QUOTE) inString = true;
+        if (c === QUOTE) {
+          inString = true;
+          stringAt = { line, column: i + 1 };
+        }
         else if (c === OPEN_OBJ || c === OPEN_ARR) {
           if (c === OPEN_OBJ && cap?.kind === 'article' && top?.kind === 'arr' && top.name === 'qas') cap.qaLines.push(line);
           const name = top?.kind === 'obj' ? top.key : null;
@@ -169,7 +175,8 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
     const opened = stack.length ? stack[stack.length - 1] : null;
     const at = cap?.startLine ?? opened?.line ?? 1;
     const what = inString ? 'string' : opened?.kind === 'arr' ? 'array' : 'object';
-    const where = opened ? ` (opened at line ${opened.line}, column ${opened.column})` : '';
+    const from = inString ? stringAt : opened;
+    const where = from ? ` (opened at line ${from.line}, column ${from.column})` : '';
     issue(at, `invalid JSON at line ${lastLine}, column ${lastColumn}: found end of file inside an unclosed ${what}${where}`);
   }
   if (out.length) yield out;

@@ -63,6 +63,14 @@ describe('file-level JSON errors name line, column and what was found', () => {
     expect(r.errors).toEqual([{ file: 'squad.json', line: 1, field: '(row)', reason: 'broken UTF-8: the line is not valid UTF-8 text (column 2, before the SQuAD "data" list)' }]);
   });
 
+  it('a file cut inside a string names where that string opened, not its container', async () => {
+    const lines = SQUAD.split('\n');
+    expect(lines[7].indexOf('"The Panthers')).toBe(21);
+    const cut = [...lines.slice(0, 7), lines[7].slice(0, 100)].join('\n');
+    const r = await parseFiles([{ source: memoryDataSource('squad.json', cut) }]);
+    expect(r.files[0].error).toBe('no readable rows (line 4: invalid JSON at line 8, column 101: found end of file inside an unclosed string (opened at line 8, column 22))');
+  });
+
   it('a whitespace-only .json file says where it ends', async () => {
     const r = await parseFiles([{ source: memoryDataSource('blank.json', '\n  \n   ') }]);
     expect(r.files[0].error).toBe('line 3, column 4: the file holds no JSON value, only whitespace');
