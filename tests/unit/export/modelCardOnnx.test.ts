@@ -31,7 +31,7 @@ test('without onnx the card is unchanged; with it, its transformers.js snippet r
   expect(modelCard(run, null)).not.toMatch(/transformers\.js|```js\n/);
   const card = modelCard(run, null, undefined, { onnx: true });
   const snippet = /```js\n([\s\S]*?)```/.exec(card)?.[1];
-  expect(snippet).toContain(`pipeline('text-classification', './${safeName(run.id)}')`);
+  expect(snippet).toContain(`pipeline('text-classification', './${safeName(run.id)}', { dtype: 'fp32' })`);
 
   const source = dirSource(join(FIXTURES, 'bert-multilabel'));
   const { config, model } = await onnxFromSource(source);
