@@ -211,7 +211,9 @@ function decide(ctx: ParseContext, file: FileRead, buffer: RawRecord[]): void {
   const rows = buffer.flatMap((r) => (r.row ? [r.row] : []));
   if (!rows.length) {
     const first = buffer.find((r) => r.issues?.length)?.issues?.[0];
-    throw new FileFormatError(first ? `no readable rows (line ${first.line}: ${first.reason})` : 'no rows');
+    if (first) throw new FileFormatError(`no readable rows (line ${first.line}: ${first.reason})`);
+    const delimited = file.report.format === 'csv' || file.report.format === 'tsv';
+    throw new FileFormatError(delimited ? 'no rows: the file holds a header row and nothing below it' : 'no rows: the file holds no data');
   }
   const detection = detectTask(columnsOf(rows), rows, ctx.opts);
   ctx.decided.detection = detection;

@@ -78,6 +78,16 @@ describe('a CSV without a header row', () => {
   });
 });
 
+describe('a CSV that is only a header', () => {
+  it('says so, rather than a bare "no rows"', async () => {
+    for (const [name, text] of [['h.csv', 'text,label\n'], ['h.tsv', 'text\tlabel\n\n']]) {
+      const r = await parseFiles([{ source: memoryDataSource(name, text) }]);
+      expect(r.files[0].error).toBe('no rows: the file holds a header row and nothing below it');
+      expect(r.error).toBe(`${name}: no rows: the file holds a header row and nothing below it`);
+    }
+  });
+});
+
 describe('TSV quoted fields over several lines', () => {
   const tsv = 'text\tlabel\n"line one\nline two"\tpos\n"Hello" he said\tneg\n" unbalanced\tpos\nnext\tneg\nx\t"a ""q""\nb"\nlast\tpos\n';
 
