@@ -54,7 +54,8 @@ class StepLog(TrainerCallback):
         self.loss = 0.0
 
 
-def run(cfg, model, args, trainer_cls, loss_weights):
+def run(cfg, model, args, trainer_cls, loss_weights, freeze):
+    """train.py's Trainer subclass, loss weights and freezing, applied to the studio's batches."""
     data = os.path.join(HERE, "data")
     features = load_file(os.path.join(data, "features.safetensors"))
     with open(os.path.join(data, "order.json")) as f:
@@ -69,9 +70,7 @@ def run(cfg, model, args, trainer_cls, loss_weights):
         raise SystemExit("--same-order does not replay LoRA runs yet (the adapters' initial values are not written)")
     if any(rate != 0 for rate in c["dropout"].values()):
         print("warning: the run's dropout is not 0 everywhere: losses will differ from the studio's by the dropout masks")
-    import train
-
-    train.freeze(model, script["freeze"])
+    freeze(model, script["freeze"])
     log = StepLog()
     # The Trainer's clipping hook: records the norm (before clipping) and the lr of the step being taken.
     def clip_grad_norm_(max_norm):

@@ -145,14 +145,14 @@ def main():
     with open(os.path.join(HERE, "training_config.json")) as f:
         cfg = json.load(f)
     script = cfg["script"]
+    transformers.set_seed(cfg["config"]["seed"])  # before the model: its new head is drawn from it
     model = load_model(cfg, args.model or cfg["model"])
     if args.same_order:
         import same_order
 
-        return same_order.run(cfg, model, args, StudioTrainer, loss_weights)
+        return same_order.run(cfg, model, args, StudioTrainer, loss_weights, freeze)
     import tasks
 
-    transformers.set_seed(cfg["config"]["seed"])
     data = tasks.prepare(cfg, args.model or cfg["model"], HERE)
     freeze(model, script["freeze"])
     if script["lora"]:
