@@ -43,6 +43,25 @@ export function generatedNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `column_${i + 1}`);
 }
 
+/**
+ * Column names from a header row: trimmed, an empty one named by its position, a repeated one suffixed `_2`,
+ * `_3`, ... Each renaming comes with a note, since the user will look for the name the file gives.
+ */
+export function headerNames(fields: readonly string[], line: number): { names: string[]; notes: string[] } {
+  const seen = new Set<string>();
+  const notes: string[] = [];
+  const names = fields.map((raw, i) => {
+    const given = raw.trim();
+    let name = given || `column_${i + 1}`;
+    for (let k = 2; seen.has(name); k++) name = `${given || `column_${i + 1}`}_${k}`;
+    seen.add(name);
+    if (!given) notes.push(`column ${i + 1} has no name in the header (line ${line}): it is read as "${name}"`);
+    else if (name !== given) notes.push(`column ${i + 1}'s name ${show(given)} is used by an earlier column in the header (line ${line}): it is read as ${show(name)}`);
+    return name;
+  });
+  return { names, notes };
+}
+
 /** pandas writes a default integer header `0,1,2`; one-hot files may name classes by number too. */
 function numberedColumns(first: readonly string[]): boolean {
   const nums = first.map((v) => v.trim()).filter((v) => NUMBER.test(v)).map(Number);

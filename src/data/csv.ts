@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { BROKEN_UTF8, type Line } from './lines.ts';
-import { generatedNames, HEADER_SAMPLE, headerlessReason } from './csv-header.ts';
+import { generatedNames, HEADER_SAMPLE, headerlessReason, headerNames } from './csv-header.ts';
 import { FileFormatError, ROW, type RawRecord, type RecordIssue } from './records.ts';
 
 /**
@@ -41,7 +41,8 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
   let header: string[] | null = null;
   /** The first records, held until the header is decided; null after. */
   let head: ParsedRecord[] | null = [];
-  let headerWarning: string | null = null;
+  /** Notes about the header, attached to the first row read. */
+  let headerNotes: string[] = [];
   let open: { line: number; lines: Line[]; inQuotes: boolean } | null = null;
   const quoted = delimiter === ',';
 
@@ -63,14 +64,15 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
     if (first.issues) throw new FileFormatError(`line ${first.line}: the header row cannot be read (${first.issues[0].reason})`);
     const why = headerlessReason(first.fields, rest.filter((r) => !r.issues).map((r) => r.fields));
     if (!why) {
-      header = uniqueHeader(first.fields);
+      ({ names: header, notes: headerNotes } = headerNames(first.fields, first.line));
       return rest;
     }
     header = generatedNames(first.fields.length);
-    headerWarning =
+    headerNotes = [
       `no header row: line ${first.line} reads as data (${why}), so it is kept as a row and the columns are named ` +
       `${header.length > 3 ? `${header.slice(0, 2).join(', ')}, … ${header[header.length - 1]}` : header.join(', ')}; ` +
-      'if it is a header after all, add a line of column names above it';
+      'if it is a header after all, add a line of column names above it',
+    ];
     return recs;
   };
 
@@ -97,9 +99,9 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
       const row: Record<string, string> = {};
       for (let j = 0; j < names.length; j++) row[names[j]] = fields[j];
       out.push({ line, row });
-      if (headerWarning) {
-        out[out.length - 1].issues = [{ line, field: '(header)', reason: headerWarning }];
-        headerWarning = null;
+      if (headerNotes.length) {
+        out[out.length - 1].issues = headerNotes.map((reason) => ({ line, field: '(header)', reason }));
+        headerNotes = [];
       }
     }
     return out;
@@ -264,14 +266,4 @@ function unwrapTsvField(f: string): string {
     if (!inner.replace(/""/g, '').includes('"')) return inner.replace(/""/g, '"');
   }
   return f;
-}
-
-function uniqueHeader(fields: string[]): string[] {
-  const seen = new Set<string>();
-  return fields.map((raw, i) => {
-    let name = raw.trim() || `column_${i + 1}`;
-    for (let k = 2; seen.has(name); k++) name = `${raw.trim() || `column_${i + 1}`}_${k}`;
-    seen.add(name);
-    return name;
-  });
 }

@@ -78,6 +78,18 @@ describe('a CSV without a header row', () => {
   });
 });
 
+describe('header names the reader had to change', () => {
+  it('a repeated or empty name is renamed, and the file report says so', async () => {
+    const r = await parseFiles([{ source: memoryDataSource('d.csv', 'text,label,label,\ngood film,pos,x,1\nbad,neg,y,2\n') }], { task: 'classification', columns: { text: 'text', label: 'label' } });
+    expect(r.available).toEqual(['text', 'label', 'label_2', 'column_4']);
+    expect(r.files[0].warnings).toEqual([
+      `column 3's name "label" is used by an earlier column in the header (line 1): it is read as "label_2"`,
+      'column 4 has no name in the header (line 1): it is read as "column_4"',
+    ]);
+    expect(r.files[0]).toMatchObject({ rows: 2, valid: 2 });
+  });
+});
+
 describe('a CSV that is only a header', () => {
   it('says so, rather than a bare "no rows"', async () => {
     for (const [name, text] of [['h.csv', 'text,label\n'], ['h.tsv', 'text\tlabel\n\n']]) {
