@@ -8,15 +8,17 @@
  * Python. `--format safetensors` writes the Python layout instead (config.json, model.safetensors, tokenizer).
  * Exit 0 done, 1 export error (unsupported model, missing weights), 2 bad arguments.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readJson, type FileSource } from '../src/hub/source.ts';
 import { onnxFromSource } from '../src/export/onnx/fromSource.ts';
 import { exportTokenizerFiles, TOKENIZER_FILE_NAMES } from '../src/export/tokenizerFiles.ts';
-import type { OnnxHead } from '../src/export/onnx/index.ts';
+import type { EncoderConfig } from '../src/engine/config.ts';
+import type { OnnxHead, WeightSource } from '../src/export/onnx/index.ts';
 import { modelSource } from './lib/node-source.ts';
+import { safetensorsOnDisk, weightsOnDisk } from './lib/safetensors-files.ts';
 
 export const USAGE =
   'usage: npm run export -- --model <hub id or local model dir> [--task classification|pair|multilabel|qa|ner|mlm] ' +
@@ -105,7 +107,25 @@ export async function runExport(args: ExportArgs, log: (line: string) => void = 
     return;
   }
   const head = args.task ? TASK_HEADS[args.task] : undefined;
-  const { config, model } = await onnxFromSource(source, head).catch((e: Error) => {
+  // A local folder is read tensor by tensor from disk (only one tensor in memory at a time); the Hub through fetch.
+  const local = existsSync(args.model) && statSync(args.model).isDirectory() ? await safetensorsOnDisk(args.model) : null;
+  let onDisk: ReturnType<typeof weightsOnDisk> | undefined;
+  const weights = local ? async (enc: EncoderConfig) => (onDisk = weightsOnDisk(local, enc)) : undefined;
+  try {
+    await exportOnnxFolder(source, head, weights, out, log);
+  } finally {
+    await onDisk?.close();
+  }
+}
+
+async function exportOnnxFolder(
+  source: FileSource,
+  head: OnnxHead | undefined,
+  weights: ((enc: EncoderConfig) => Promise<WeightSource>) | undefined,
+  out: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const { config, model } = await onnxFromSource(source, head, weights).catch((e: Error) => {
     const hint = /missing tensor/.test(e.message)
       ? ' (a checkpoint without trained weights for this head cannot be exported: fine-tune it first, e.g. with npm run train)'
       : '';

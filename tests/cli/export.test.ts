@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, expect, test } from 'vitest';
+import { parseSafetensors, toFloat32, writeSafetensors } from '../../src/engine/safetensors';
 import { checkOutput } from '../../src/parity/compare';
 import type { ArrayJson, CaseJson } from '../../src/parity/caseFile';
 
@@ -98,4 +99,33 @@ test('--format safetensors copies the Python layout', () => {
   for (const f of ['config.json', 'model.safetensors', 'vocab.txt']) {
     expect(readFileSync(join(out, f))).toEqual(readFileSync(join(FIXTURES, 'distilbert-tokcls', f)));
   }
+});
+
+test('a sharded checkpoint with legacy LayerNorm gamma / beta names exports to the same logits', async () => {
+  const model = join(dir, 'sharded');
+  cpSync(join(FIXTURES, 'electra-tokcls'), model, { recursive: true });
+  const file = readFileSync(join(model, 'model.safetensors'));
+  const tensors = [...parseSafetensors(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer).tensors]
+    .filter(([, t]) => t.dtype === 'F32')
+    .map(([name, t]) => ({ name: name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta'), shape: t.shape, data: toFloat32(t)! }));
+  rmSync(join(model, 'model.safetensors'));
+  const half = Math.ceil(tensors.length / 2);
+  const shards = [tensors.slice(0, half), tensors.slice(half)];
+  const weightMap: Record<string, string> = {};
+  shards.forEach((shard, i) => {
+    const name = `model-0000${i + 1}-of-00002.safetensors`;
+    writeFileSync(join(model, name), writeSafetensors(shard));
+    for (const t of shard) weightMap[t.name] = name;
+  });
+  writeFileSync(join(model, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+  expect(Object.keys(weightMap).some((n) => n.endsWith('LayerNorm.gamma'))).toBe(true);
+
+  const out = join(dir, 'out-sharded');
+  const run = exportCli('--model', model, '--out', out);
+  expect(run.status, run.stderr).toBe(0);
+  const c = JSON.parse(readFileSync(join(FIXTURES, 'electra-tokcls/case.json'), 'utf8')) as CaseJson;
+  const session = await ort.InferenceSession.create(join(out, 'onnx/model.onnx'));
+  const { logits } = await session.run({ input_ids: int64(c.inputs.input_ids), attention_mask: int64(c.inputs.attention_mask), token_type_ids: int64(c.inputs.token_type_ids!) });
+  expect(checkOutput('logits', logits.data as Float32Array, (c.outputs!.logits as ArrayJson).data).pass).toBe(true);
+  await session.release();
 });

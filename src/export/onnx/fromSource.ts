@@ -3,10 +3,10 @@
  * or its shards, through the same FileSource the loader uses. Each shard is read once and its tensors are
  * converted to float32 one at a time while the file is written.
  */
-import { headFromArchitectures, parseEncoderConfig, type HfConfig, type ProblemType } from '../../engine/config';
+import { headFromArchitectures, parseEncoderConfig, type EncoderConfig, type HfConfig, type ProblemType } from '../../engine/config';
 import { parseSafetensors, type RawTensor } from '../../engine/safetensors';
 import { readJson, type FileSource } from '../../hub/source';
-import { exportOnnx, type OnnxHead, type OnnxModel } from './index';
+import { exportOnnx, type OnnxHead, type OnnxModel, type WeightSource } from './index';
 import { weightsFromSafetensors } from './weights';
 
 /** Every tensor of the checkpoint, single file or sharded (views into the files' buffers, not copies). */
@@ -47,10 +47,14 @@ export interface SourceExport {
   model: OnnxModel;
 }
 
-export async function onnxFromSource(source: FileSource, head?: OnnxHead): Promise<SourceExport> {
+/**
+ * `weights`: where the tensors come from when not from `source` in memory (the CLI reads a local folder's
+ * files tensor by tensor); by default every shard is read once through `source`.
+ */
+export async function onnxFromSource(source: FileSource, head?: OnnxHead, weights?: (encoder: EncoderConfig) => Promise<WeightSource>): Promise<SourceExport> {
   const config = await readJson<HfConfig>(source, 'config.json');
   if (!config) throw new Error(`${source.label}: config.json not found`);
-  let encoder;
+  let encoder: EncoderConfig;
   try {
     encoder = parseEncoderConfig(config);
   } catch (e) {
@@ -63,7 +67,7 @@ export async function onnxFromSource(source: FileSource, head?: OnnxHead): Promi
   if (wanted && saved && wanted !== saved) {
     throw new Error(`${source.label}: config.json's architectures ${JSON.stringify(config.architectures)} has a ${saved} head, not ${head}; export it without a task or with a matching one`);
   }
-  const tensors = await checkpointTensors(source);
-  const model = exportOnnx({ config, head, weights: weightsFromSafetensors(tensors, encoder, source.label) });
+  const fromWeights = weights ? await weights(encoder) : weightsFromSafetensors(await checkpointTensors(source), encoder, source.label);
+  const model = exportOnnx({ config, head, weights: fromWeights });
   return { config: exportedConfig(config, model, head), model };
 }

@@ -21,20 +21,21 @@ export function weightsFromValues(values: ReadonlyMap<string, Float32Array>, spe
 }
 
 /**
- * The tensors of a safetensors checkpoint by the names the graph asks for. Older checkpoints name LayerNorm
- * parameters `gamma` / `beta`, and a bare encoder saved on its own lacks the `bert.` prefix: both are looked
- * up under those names too, as engine/checkpoint.ts does when loading.
+ * The checkpoint's name for the tensor the graph calls `name`, or undefined. Older checkpoints name LayerNorm
+ * parameters `gamma` / `beta`, and a bare encoder saved on its own lacks the `bert.` prefix: both are looked up
+ * too, as engine/checkpoint.ts does when loading.
  */
+export function checkpointName(name: string, cfg: EncoderConfig, has: (name: string) => boolean): string | undefined {
+  const legacy = (n: string) => n.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
+  const bare = name.startsWith(`${cfg.prefix}.`) ? name.slice(cfg.prefix.length + 1) : null;
+  return [name, legacy(name), ...(bare ? [bare, legacy(bare)] : [])].find(has);
+}
+
+/** The tensors of a parsed safetensors checkpoint (in memory), converted to float32 as the writer reaches them. */
 export function weightsFromSafetensors(tensors: ReadonlyMap<string, RawTensor>, cfg: EncoderConfig, label = 'model.safetensors'): WeightSource {
   const find = (name: string): RawTensor | undefined => {
-    const legacy = name.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta');
-    const bare = name.startsWith(`${cfg.prefix}.`) ? name.slice(cfg.prefix.length + 1) : null;
-    const candidates = [name, legacy, ...(bare ? [bare, bare.replace(/LayerNorm\.weight$/, 'LayerNorm.gamma').replace(/LayerNorm\.bias$/, 'LayerNorm.beta')] : [])];
-    for (const c of candidates) {
-      const t = tensors.get(c);
-      if (t) return t;
-    }
-    return undefined;
+    const n = checkpointName(name, cfg, (c) => tensors.has(c));
+    return n === undefined ? undefined : tensors.get(n);
   };
   return {
     shapeOf: (name) => find(name)?.shape,
