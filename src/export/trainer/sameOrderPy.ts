@@ -10,7 +10,7 @@ import os
 
 import torch
 from safetensors.torch import load_file
-from transformers import TrainerCallback, TrainingArguments
+from transformers import TrainerCallback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -49,13 +49,21 @@ class StepLog(TrainerCallback):
     def __init__(self):
         self.steps, self.loss, self.lr, self.grad_norm = [], 0.0, None, None
 
+    def on_step_begin(self, args, state, control, lr_scheduler=None, **kwargs):
+        self.lr = max(lr_scheduler.get_last_lr())  # the scheduler steps after the optimizer: this step's lr
+
     def on_step_end(self, args, state, control, **kwargs):
         self.steps.append({"step": state.global_step, "loss": self.loss, "lr": self.lr, "grad_norm": self.grad_norm})
-        self.loss = 0.0
+        self.loss, self.grad_norm = 0.0, None
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        # Newer Trainers clip through accelerate, not the model's hook, and log the norm themselves.
+        if logs and "grad_norm" in logs and self.steps and self.steps[-1]["grad_norm"] is None:
+            self.steps[-1]["grad_norm"] = float(logs["grad_norm"])
 
 
-def run(cfg, model, args, trainer_cls, loss_weights, freeze):
-    """train.py's Trainer subclass, loss weights and freezing, applied to the studio's batches."""
+def run(cfg, model, args, train):
+    """train.py's Trainer subclass, loss weights, freezing and arguments, applied to the studio's batches."""
     data = os.path.join(HERE, "data")
     features = load_file(os.path.join(data, "features.safetensors"))
     with open(os.path.join(data, "order.json")) as f:
@@ -70,13 +78,11 @@ def run(cfg, model, args, trainer_cls, loss_weights, freeze):
         raise SystemExit("--same-order does not replay LoRA runs yet (the adapters' initial values are not written)")
     if any(rate != 0 for rate in c["dropout"].values()):
         print("warning: the run's dropout is not 0 everywhere: losses will differ from the studio's by the dropout masks")
-    freeze(model, script["freeze"])
+    train.freeze(model, script["freeze"])
     log = StepLog()
-    # The Trainer's clipping hook: records the norm (before clipping) and the lr of the step being taken.
+    # transformers 4.27 clips through this model hook when there is one: it records the norm before clipping.
     def clip_grad_norm_(max_norm):
-        trainable = [p for p in model.parameters() if p.grad is not None]
-        log.grad_norm = float(torch.nn.utils.clip_grad_norm_(trainable, max_norm))
-        log.lr = max(trainer.lr_scheduler.get_last_lr())
+        log.grad_norm = float(torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.grad is not None], max_norm))
     model.clip_grad_norm_ = clip_grad_norm_
     training_args = dict(cfg["training_arguments"])
     # One process, float32, no evaluation: only the training trajectory is compared. max_grad_norm inf still
@@ -84,7 +90,7 @@ def run(cfg, model, args, trainer_cls, loss_weights, freeze):
     training_args.update(fp16=False, evaluation_strategy="no", save_strategy="no", load_best_model_at_end=False,
                          max_grad_norm=training_args["max_grad_norm"] or math.inf, logging_steps=c["loggingSteps"])
 
-    class ReplayTrainer(trainer_cls):
+    class ReplayTrainer(train.StudioTrainer):
         def get_train_dataloader(self):
             return StudioOrder(features, order, script["label_kind"])
 
@@ -94,8 +100,8 @@ def run(cfg, model, args, trainer_cls, loss_weights, freeze):
             return loss
 
     labels = features.get("labels")
-    trainer = ReplayTrainer(model=model, args=TrainingArguments(output_dir=args.output_dir, **training_args), callbacks=[log],
-                            loss_weights=loss_weights(cfg, labels) if labels is not None else None,
+    trainer = ReplayTrainer(model=model, args=train.trainer_arguments(args.output_dir, training_args), callbacks=[log],
+                            loss_weights=train.loss_weights(cfg, labels) if labels is not None else None,
                             multi_label=cfg["task"] == "multilabel", lr_decay=script["layerwise_lr_decay"])
     trainer.train()
     trainer.save_model()

@@ -9,9 +9,11 @@ The studio's run as a transformers Trainer project: same data, model and hyperpa
                                                     replay the studio's own run step by step (see README.md)
 """
 import argparse
+import inspect
 import json
 import os
 import re
+import sys
 
 import torch
 import torch.nn.functional as F
@@ -31,6 +33,14 @@ def parse_args():
     p.add_argument("--compare", help="with --same-order: the studio's history.jsonl, to print the largest differences")
     p.add_argument("--local_rank", type=int, default=-1, help=argparse.SUPPRESS)  # torch.distributed.launch passes it
     return p.parse_args()
+
+
+def trainer_arguments(output_dir, values):
+    """TrainingArguments from training_config.json; transformers 4.41 renamed evaluation_strategy to eval_strategy."""
+    values = dict(values)
+    if "evaluation_strategy" in values and "evaluation_strategy" not in inspect.signature(TrainingArguments).parameters:
+        values["eval_strategy"] = values.pop("evaluation_strategy")
+    return TrainingArguments(output_dir=output_dir, **values)
 
 
 def depth_of(name, num_layers):
@@ -150,7 +160,7 @@ def main():
     if args.same_order:
         import same_order
 
-        return same_order.run(cfg, model, args, StudioTrainer, loss_weights, freeze)
+        return same_order.run(cfg, model, args, sys.modules[__name__])
     import tasks
 
     data = tasks.prepare(cfg, args.model or cfg["model"], HERE)
@@ -162,7 +172,7 @@ def main():
     stopping = script["early_stopping"]
     trainer = StudioTrainer(
         model=model,
-        args=TrainingArguments(output_dir=args.output_dir, **training_args),
+        args=trainer_arguments(args.output_dir, training_args),
         train_dataset=data.train,
         eval_dataset=data.validation,
         data_collator=data.collator,

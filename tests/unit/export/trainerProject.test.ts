@@ -36,7 +36,7 @@ describe('buildTrainerProject', () => {
     const readme = text(files, 'README.md');
     for (const c of ['python train.py', 'accelerate launch train.py', 'torchrun --nproc_per_node N train.py', '--output_dir']) expect(readme).toContain(c);
     const train = text(files, 'train.py');
-    for (const s of ['TrainingArguments(output_dir=args.output_dir, **training_args)', 'EarlyStoppingCallback', 'trainer.save_state()', 'requires_grad_(False)', 'def compute_loss', 'def create_optimizer', '"--same-order"']) {
+    for (const s of ['TrainingArguments(output_dir=output_dir, **values)', 'trainer_arguments(args.output_dir, training_args)', 'EarlyStoppingCallback', 'trainer.save_state()', 'requires_grad_(False)', 'def compute_loss', 'def create_optimizer', '"--same-order"']) {
       expect(train).toContain(s);
     }
     expect(text(files, 'tasks.py')).toContain('def classification_metrics');
