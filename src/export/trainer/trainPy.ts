@@ -170,6 +170,9 @@ def main():
     training_args = dict(cfg["training_arguments"])
     training_args["fp16"] = training_args["fp16"] and torch.cuda.is_available()
     stopping = script["early_stopping"]
+    if data.validation is None:  # no rows to evaluate on: as in the studio, the last weights are kept
+        training_args.update(evaluation_strategy="no", load_best_model_at_end=False)
+        stopping = None
     trainer = StudioTrainer(
         model=model,
         args=trainer_arguments(args.output_dir, training_args),
