@@ -1,4 +1,4 @@
-import { BROKEN_UTF8, type Line } from './lines.ts';
+import { brokenUtf8Reason, type Line } from './lines.ts';
 import type { RawRecord, RecordIssue } from './records.ts';
 
 /**
@@ -32,7 +32,7 @@ export async function* readConll(batches: AsyncIterable<Line[]>): AsyncGenerator
       if (text.startsWith('-DOCSTART-') || (start === 0 && /^#\s.*=/.test(text) && !text.includes('\t'))) continue;
       if (start === 0) start = line;
       if (badUtf8) {
-        issues.push({ line, field: 'tokens', reason: BROKEN_UTF8 });
+        issues.push({ line, field: 'tokens', reason: brokenUtf8Reason(text) });
         continue;
       }
       const cols = (text.includes('\t') ? text.split('\t') : text.trim().split(/\s+/)).filter((c) => c.trim() !== '');

@@ -1,5 +1,7 @@
 import Papa from 'papaparse';
-import { BROKEN_UTF8, type Line } from './lines.ts';
+import { brokenUtf8Reason, type Line } from './lines.ts';
+import { closingQuote, openingQuote, opensTsvQuotedLine, scanQuotes, textAfterClosingQuote } from './csv-quotes.ts';
+import { positionIn, tokenAt } from './json-error.ts';
 import { generatedNames, HEADER_SAMPLE, headerlessReason, headerNames } from './csv-header.ts';
 import { FileFormatError, ROW, type RawRecord, type RecordIssue } from './records.ts';
 
@@ -49,7 +51,7 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
   const parse = (recs: PendingRecord[]): ParsedRecord[] => {
     const fieldsOf: ParsedFields[] = quoted
       ? parseCsvRecords(recs, delimiter)
-      : recs.map((r) => (r.quotedTsv ? parseOne(r.text, delimiter) : { fields: r.text.split('\t').map(unwrapTsvField) }));
+      : recs.map((r) => (r.quotedTsv ? parseOne(r.text, delimiter, r.line) : { fields: r.text.split('\t').map(unwrapTsvField) }));
     return recs.map((rec, k) => {
       const { fields, error } = fieldsOf[k];
       const issues = rec.issues?.length ? rec.issues : error ? [{ line: rec.line, field: ROW, reason: error }] : undefined;
@@ -112,7 +114,7 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
     return {
       line: lines[0].line,
       text: lines.map((l) => l.text).join('\n'),
-      issues: bad ? [{ line: bad.line, field: ROW, reason: BROKEN_UTF8 }] : undefined,
+      issues: bad ? [{ line: bad.line, field: ROW, reason: brokenUtf8Reason(bad.text) }] : undefined,
       ...(quotedTsv ? { quotedTsv } : {}),
     };
   };
@@ -161,7 +163,7 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
     }
     open = null;
     const rec = closeRecord(o.lines, true);
-    const one = parseOne(rec.text, '\t');
+    const one = parseOne(rec.text, '\t', rec.line);
     if (one.error) recs.push(...literalTsvQuote(o.lines));
     else recs.push(rec);
   };
@@ -181,7 +183,7 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
     const bad: PendingRecord = {
       line: first.line,
       text: first.text,
-      issues: [{ line: first.line, field: ROW, reason: 'malformed CSV: a quoted field is never closed' }],
+      issues: [{ line: first.line, field: ROW, reason: `malformed CSV: a quoted field is never closed (it opens at line ${first.line}, column ${openingQuote(first.text, delimiter) + 1})` }],
     };
     const again: PendingRecord[] = [];
     feed(lines.slice(1), again);
@@ -202,43 +204,6 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
   if (out.length) yield out;
 }
 
-/** A TSV line whose last field opens a quote and does not close it, with no tab after the quote. */
-function opensTsvQuotedLine(text: string): boolean {
-  const q = text.lastIndexOf('\t') + 1;
-  if (text.charCodeAt(q) !== 34) return false;
-  return scanQuotes(text.slice(q), '\t', false);
-}
-
-/** Index of the quote that closes a field continued from an earlier line (`""` is an escaped quote), or -1. */
-function closingQuote(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 34) continue;
-    if (text.charCodeAt(i + 1) === 34) i++;
-    else return i;
-  }
-  return -1;
-}
-
-/** Quote state at the end of `line`: a quote opens a field only at its start; `""` inside is an escaped quote. */
-export function scanQuotes(line: string, delimiter: string, inQuotes: boolean): boolean {
-  const d = delimiter.charCodeAt(0);
-  let atFieldStart = !inQuotes;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (inQuotes) {
-      if (c === 34) {
-        if (line.charCodeAt(i + 1) === 34) i++;
-        else inQuotes = false;
-      }
-    } else if (c === d) atFieldStart = true;
-    else {
-      if (c === 34 && atFieldStart) inQuotes = true;
-      atFieldStart = false;
-    }
-  }
-  return inQuotes;
-}
-
 interface ParsedFields {
   fields: string[];
   error?: string;
@@ -250,12 +215,22 @@ function parseCsvRecords(recs: PendingRecord[], delimiter: string): ParsedFields
   if (!recs.length) return [];
   const all = Papa.parse<string[]>(recs.map((r) => r.text).join('\n'), papaConfig(delimiter));
   if (all.errors.length === 0 && all.data.length === recs.length) return all.data.map((fields) => ({ fields }));
-  return recs.map((r) => parseOne(r.text, delimiter));
+  return recs.map((r) => parseOne(r.text, delimiter, r.line));
 }
 
-function parseOne(text: string, delimiter: string): ParsedFields {
+/** One record's fields; `line` is where it starts, so Papa's complaint can say where in the file it is. */
+function parseOne(text: string, delimiter: string, line: number): ParsedFields {
   const one = Papa.parse<string[]>(text, papaConfig(delimiter));
-  if (one.errors.length) return { fields: [], error: `malformed CSV: ${one.errors[0].message.toLowerCase()}` };
+  if (one.errors.length) {
+    const after = textAfterClosingQuote(text, delimiter);
+    if (after < 0) return { fields: [], error: `malformed CSV: ${one.errors[0].message.toLowerCase()}` };
+    const at = positionIn(text, after, line, 0);
+    const sep = delimiter === '\t' ? 'a tab' : `'${delimiter}'`;
+    return {
+      fields: [],
+      error: `malformed CSV at line ${at.line}, column ${at.column}: found ${tokenAt(text, after)} after a quoted field's closing quote, where ${sep} or the end of the line was expected (write "" for a quote inside quotes)`,
+    };
+  }
   if (one.data.length !== 1) return { fields: [], error: 'malformed CSV: the record does not parse as one row' };
   return { fields: one.data[0] };
 }

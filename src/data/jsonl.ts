@@ -1,5 +1,5 @@
 import { invalidJsonReason } from './json-error.ts';
-import { BROKEN_UTF8, type Line } from './lines.ts';
+import { brokenUtf8Reason, type Line } from './lines.ts';
 import { ROW, type RawRecord } from './records.ts';
 
 /** One JSON object per line; blank lines are not rows. Each line fails on its own. */
@@ -8,7 +8,7 @@ export async function* readJsonl(batches: AsyncIterable<Line[]>): AsyncGenerator
     const out: RawRecord[] = [];
     for (const { line, text, badUtf8 } of lines) {
       if (badUtf8) {
-        out.push({ line, row: null, issues: [{ line, field: ROW, reason: BROKEN_UTF8 }] });
+        out.push({ line, row: null, issues: [{ line, field: ROW, reason: brokenUtf8Reason(text) }] });
         continue;
       }
       if (text.trim() === '') continue;

@@ -126,3 +126,9 @@ function stripCr(s: string): string {
 }
 
 export const BROKEN_UTF8 = 'broken UTF-8: the line is not valid UTF-8 text';
+
+/** BROKEN_UTF8 with the column of the first bad byte (its U+FFFD in the leniently decoded `text`). */
+export function brokenUtf8Reason(text: string): string {
+  const at = text.indexOf('\uFFFD');
+  return at < 0 ? BROKEN_UTF8 : `${BROKEN_UTF8} (column ${at + 1})`;
+}

@@ -47,6 +47,9 @@ function head(name: string): Uint8Array {
 /** File-level messages that are not about a place in the file (nothing to point at). */
 const PLACELESS: RegExp[] = [/^the file is empty$/, /^no rows: the file holds no data$/, /^no rows: the file holds a header row and nothing below it$/, /^no valid rows: all \d+ rows have errors$/, /^cannot tell the task from the columns/, /^column ".*" chosen as/, /^task \w+ needs /, /^unknown format/];
 
+/** Reasons that say the bytes could not be parsed: they must point at a column, not only a line. */
+const PARSE_ERROR = /JSON|broken UTF-8|malformed CSV/;
+
 /** What is wrong with one parse's reports; empty when every report is as the project rule wants it. */
 export function reportProblems(name: string, format: Format, bytes: Uint8Array, s: DataSummary): string[] {
   const problems: string[] = [];
@@ -56,13 +59,14 @@ export function reportProblems(name: string, format: Format, bytes: Uint8Array, 
     if (!Number.isInteger(e.line) || e.line < 1 || e.line > lines) problems.push(`error line ${e.line} outside 1..${lines}: ${e.reason}`);
     if (typeof e.field !== 'string' || e.field === '') problems.push(`error without a field: ${e.reason}`);
     if (!e.reason) problems.push(`error without a reason at line ${e.line}`);
+    if (PARSE_ERROR.test(e.reason) && !/column \d+/.test(e.reason)) problems.push(`parse error without a column: ${e.reason}`);
   }
   if (s.errorCount < s.errors.length) problems.push(`errorCount ${s.errorCount} < ${s.errors.length} errors`);
   for (const f of s.files) {
     if (f.valid + f.invalid !== f.rows) problems.push(`rows ${f.rows} != valid ${f.valid} + invalid ${f.invalid}`);
     if (!f.error || PLACELESS.some((re) => re.test(f.error!))) continue;
     if (!/line \d+/.test(f.error)) problems.push(`file error without a line: ${f.error}`);
-    if (format === 'json' && /JSON/.test(f.error) && !/column \d+/.test(f.error)) problems.push(`JSON file error without a column: ${f.error}`);
+    if (PARSE_ERROR.test(f.error) && !/column \d+/.test(f.error)) problems.push(`file-level parse error without a column: ${f.error}`);
   }
   if (s.error && !s.error.includes(name)) problems.push(`result error does not name the file: ${s.error}`);
   return problems;
