@@ -12,7 +12,8 @@ export async function* readJsonl(batches: AsyncIterable<Line[]>): AsyncGenerator
         continue;
       }
       if (text.trim() === '') continue;
-      out.push(parseJsonRow(text, line));
+      // A BOM starting a later line is a file concatenated onto this one (`cat a.jsonl b.jsonl`), not content.
+      out.push(text.charCodeAt(0) === 0xfeff ? parseJsonRow(text.slice(1), line, 1) : parseJsonRow(text, line));
     }
     if (out.length) yield out;
   }

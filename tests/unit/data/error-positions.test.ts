@@ -48,3 +48,11 @@ describe('malformed CSV quotes say where', () => {
     expect(r.errors[0]).toEqual({ file: 'q.csv', line: 3, field: '(row)', reason: 'malformed CSV: a quoted field is never closed (it opens at line 3, column 3)' });
   });
 });
+
+describe('JSONL files concatenated with their BOMs', () => {
+  it('a BOM at the start of a later line is skipped; columns still count it', async () => {
+    const r = await parseFiles([{ source: memoryDataSource('cat.jsonl', '\uFEFF{"text": "a", "label": "p"}\n\uFEFF{"text": "b", "label": "q"}\n\uFEFF{"text": "c", "label": q}\n') }]);
+    expect(r.examples.train.map((e) => (e as { text: string }).text)).toEqual(['a', 'b']);
+    expect(r.errors).toEqual([{ file: 'cat.jsonl', line: 3, field: '(row)', reason: 'invalid JSON at line 3, column 25: found "q" where a value was expected' }]);
+  });
+});
