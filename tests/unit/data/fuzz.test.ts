@@ -48,7 +48,7 @@ function head(name: string): Uint8Array {
 const PLACELESS: RegExp[] = [/^the file is empty$/, /^no rows: the file holds no data$/, /^no rows: the file holds a header row and nothing below it$/, /^no valid rows: all \d+ rows have errors$/, /^cannot tell the task from the columns/, /^column ".*" chosen as/, /^task \w+ needs /, /^unknown format/];
 
 /** Reasons that say the bytes could not be parsed: they must point at a column, not only a line. */
-const PARSE_ERROR = /JSON|broken UTF-8|malformed CSV/;
+const PARSE_ERROR = /invalid JSON|JSON value|JSON array or object|broken UTF-8|malformed CSV/;
 
 /** What is wrong with one parse's reports; empty when every report is as the project rule wants it. */
 export function reportProblems(name: string, format: Format, bytes: Uint8Array, s: DataSummary): string[] {
