@@ -135,7 +135,12 @@ export function explainSplits(files: readonly { name: string; split?: SplitName 
     return h ? { split: h.split, why: `its name contains "${h.word}"` } : undefined;
   });
   const free = SPLITS.filter((s) => !out.some((c) => c?.split === s));
-  const named = out.map((c) => c ?? (free.length ? { split: free.shift()!, why: 'the next free split, in file order' } : { split: 'train' as const, why: 'every split was taken, so it joins train' }));
+  const byOrder = (): SplitChoice => {
+    const split = free.shift();
+    if (!split) return { split: 'train', why: 'no split in its name, and every split was taken, so it joins train' };
+    return { split, why: split === 'train' ? 'no split in its name; the first such file trains' : `no split in its name; ${split} was the next free split` };
+  };
+  const named = out.map((c) => c ?? byOrder());
   const first = files.findIndex((f) => !f.split);
   if (!named.some((c) => c.split === 'train') && first >= 0) {
     const h = hints[first];

@@ -14,7 +14,7 @@ describe('explainSplits', () => {
   it('says why each file got its split: chosen, from its name, or by order', () => {
     expect(explainSplits([{ name: 'data/dev.jsonl' }, { name: 'b.csv' }, { name: 'c.csv', split: 'test' }])).toEqual([
       { split: 'validation', why: 'its name contains "dev"' },
-      { split: 'train', why: 'the next free split, in file order' },
+      { split: 'train', why: 'no split in its name; the first such file trains' },
       { split: 'test', why: 'chosen explicitly' },
     ]);
   });
@@ -24,6 +24,15 @@ describe('explainSplits', () => {
     expect(only.split).toBe('train');
     expect(only.why).toContain('its name suggests validation ("dev")');
     expect(only.why).toContain('no file was in the train split');
+  });
+
+  it('files without a split in their names fill the free splits in order', () => {
+    expect(explainSplits([{ name: 'a.csv' }, { name: 'b.csv' }, { name: 'c.csv' }, { name: 'd.csv' }])).toEqual([
+      { split: 'train', why: 'no split in its name; the first such file trains' },
+      { split: 'validation', why: 'no split in its name; validation was the next free split' },
+      { split: 'test', why: 'no split in its name; test was the next free split' },
+      { split: 'train', why: 'no split in its name, and every split was taken, so it joins train' },
+    ]);
   });
 
   it('several name-guessed non-training files: the first one trains, the others keep their guess', () => {
