@@ -9,6 +9,8 @@ export function DataStats() {
   const tokenStats = useStudio((s) => s.tokenStats);
   const maxLength = useStudio((s) => s.maxLength);
   const setMaxLength = useStudio((s) => s.setMaxLength);
+  // Masked LM with group_texts: every text is concatenated and cut into blocks, so nothing is truncated.
+  const grouped = useStudio((s) => s.summary?.task === 'mlm' && !s.lineByLine);
   const labelBars = useMemo(() => bars(summary?.labelCounts ?? {}), [summary]);
   const tokenBars = useMemo(() => (tokenStats ? histogramBars(tokenStats.tokens.histogram) : []), [tokenStats]);
   if (!summary || summary.error) return null;
@@ -26,10 +28,12 @@ export function DataStats() {
         <h3>Tokens per example</h3>
         {t ? (
           <>
-            <BarList bars={tokenBars} label="Token length histogram" mark={(_, i) => i * tokenStats!.tokens.histogram.binWidth >= (maxLength ?? Infinity)} />
+            <BarList bars={tokenBars} label="Token length histogram" mark={(_, i) => !grouped && i * tokenStats!.tokens.histogram.binWidth >= (maxLength ?? Infinity)} />
             <p className="muted">
               mean {t.mean} · p95 {t.p95} · max {t.max}. Suggested max_length <strong>{t.suggestion.suggested}</strong> (covers 99%).
-              {t.truncated > 0 && ` ${t.truncated} examples are longer than ${t.maxLength} and will be truncated.`}
+              {grouped
+                ? ` Texts are concatenated and cut into blocks of ${t.maxLength} tokens (group_texts): nothing is truncated; only the last partial block is dropped.`
+                : t.truncated > 0 && ` ${t.truncated} examples are longer than ${t.maxLength} and will be truncated.`}
             </p>
             <label>
               max_length

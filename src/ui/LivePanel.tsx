@@ -18,7 +18,10 @@ export function LivePanel() {
   const task = useStudio((s) => s.summary?.task ?? null);
   const logs = useStudio((s) => s.logs);
   if (!runId) return null;
-  const metrics = taskSpec(task ?? DEFAULT_TASK).chartedMetrics;
+  const spec = taskSpec(task ?? DEFAULT_TASK);
+  const metrics = spec.chartedMetrics;
+  // Perplexity runs from the vocabulary size (thousands) down to tens: its own chart, on a log axis.
+  const perplexity = spec.metrics.includes('perplexity');
   return (
     <section className="panel" aria-labelledby="live-title" id="live">
       <h2 id="live-title">4 · Live</h2>
@@ -35,6 +38,9 @@ export function LivePanel() {
         <UPlotChart testId="chart-loss" title="Training loss (raw and smoothed)" build={trainLossData} series={[{ label: 'loss', color: '#93c5fd', width: 1 }, { label: 'smoothed', color: '#1d4ed8', width: 2 }]} />
         <UPlotChart testId="chart-val-loss" title="Validation loss" build={(h) => evalSeries(h, ['loss'])} series={[{ label: 'validation loss', color: '#dc2626', width: 2, points: true }]} />
         <UPlotChart testId="chart-metrics" title="Validation metrics" build={(h) => evalSeries(h, metrics)} series={metrics.map((m, i) => ({ label: m, color: COLORS[i % COLORS.length], width: 2, points: true }))} />
+        {perplexity && (
+          <UPlotChart testId="chart-perplexity" title="Validation perplexity (masked tokens)" build={(h) => evalSeries(h, ['perplexity'])} yLog series={[{ label: 'perplexity', color: '#0891b2', width: 2, points: true }]} />
+        )}
         <UPlotChart testId="chart-lr" title="Learning rate" build={(h) => stepSeries(h, 'lr')} series={[{ label: 'lr', color: '#9333ea' }]} />
         <UPlotChart testId="chart-grad" title="Gradient norm (before clipping)" build={(h) => stepSeries(h, 'gradNorm')} series={[{ label: 'grad norm', color: '#ea580c' }]} />
         <UPlotChart testId="chart-tps" title="Throughput (tokens/s)" build={(h) => stepSeries(h, 'tokensPerSecond')} series={[{ label: 'tokens/s', color: '#0d9488' }]} />

@@ -1,6 +1,6 @@
 import type { EvalView } from '../state/trainSlice';
 
-const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(v) : v.toFixed(4));
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
 
 /** Flat metrics of the validation (and test) evaluation side by side. */
 export function MetricsTable({ validation, test }: { validation: EvalView | null; test: EvalView | null }) {

@@ -2,6 +2,7 @@ import { CONFIG_FIELDS } from '../state/configFields';
 import { useStudio } from '../state/store';
 import { DEFAULT_LORA } from '../train/config';
 import { ConfigField } from './ConfigField';
+import { MaskingSettings } from './MaskingSettings';
 import { PresetPicker } from './PresetPicker';
 import { RunControls } from './RunControls';
 
@@ -22,6 +23,7 @@ export function TrainStep() {
           <ConfigField key={f.key} field={f} />
         ))}
       </div>
+      <MaskingSettings />
       <label className="check">
         <input type="checkbox" data-testid="cfg-mixedPrecision" checked={mixed} onChange={(e) => setConfig('mixedPrecision', e.target.checked)} />
         Mixed precision (fp16): activations stored as f16 for less GPU memory, weights and AdamW stay f32; steps whose gradients overflow are skipped and the loss scale adapts

@@ -299,3 +299,72 @@ test('"Train the demo": one click loads the demo reviews, the built-in model and
     await page.close();
   }
 }, 900_000);
+
+test('masked LM: a .txt corpus → detected as mlm → built-in model → perplexity chart → fill-mask → "Fine-tune this model" starts a classifier from it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(origin);
+    await page.getByTestId('adapter').waitFor({ timeout: 60_000 });
+    await dropFile(page, 'data-drop', 'tests/fixtures/data/en_goemotions_comments.sample.txt', 'text/plain');
+    await waitFor(page, "s.dataStatus === 'ready'", 60_000);
+    expect(await state<{ task: string; columns: object }>(page, '({ task: s.summary.task, columns: s.summary.columns })')).toEqual({ task: 'mlm', columns: { text: 'text' } });
+    await page.getByTestId('line-by-line').waitFor();
+    await page.getByRole('button', { name: 'Accept mapping' }).click();
+    await page.getByTestId('builtin-model').click();
+    await waitFor(page, 's.tokenStats !== null', 60_000);
+    await page.getByLabel(/Quick try/).check();
+    await page.getByLabel('Max steps').fill('6');
+    await page.getByLabel('Eval every (steps)').fill('3');
+    await page.getByLabel('Masking probability').fill('0.2');
+    await page.getByText('More settings').click();
+    await page.getByLabel('max_length').fill('32');
+    await page.getByLabel('max_length').blur();
+    await waitFor(page, "s.tokenStatus === 'ready' && s.tokenStats.tokens.maxLength === 32", 60_000);
+    expect(await controlProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await waitFor(page, "s.runState === 'finished' && s.predictions !== null", 420_000);
+    const evals = await state<Record<string, number>>(page, 's.lastEval.result.metrics');
+    expect(Object.keys(evals).sort()).toEqual(['accuracy', 'loss', 'perplexity']);
+    expect(await state<number>(page, 's.runs.find((r) => r.id === s.runId).config.mlmProbability')).toBe(0.2);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-perplexity"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 30_000 });
+    await snap(page, 'mlm-finished');
+
+    // Fill-mask: the run's model in the playground, a text with [MASK] → the five most likely tokens.
+    await page.getByRole('button', { name: /Use this run’s model/ }).click();
+    await waitFor(page, "s.pgStatus === 'ready' && s.pgMaskToken === '[MASK]'", 120_000);
+    await page.getByLabel(/Text with \[MASK\]/).fill('thank you so [MASK] for this');
+    await page.getByRole('button', { name: 'Predict' }).click();
+    await page.getByTestId('fill-mask').waitFor({ timeout: 120_000 });
+    const masks = await state<{ top: { token_str: string; score: number }[] }[]>(page, 's.pgResult.masks');
+    expect(masks).toHaveLength(1);
+    expect(masks[0].top).toHaveLength(5);
+    await expect(page.getByRole('list', { name: 'Top tokens for mask 1' }).getByRole('listitem').count()).resolves.toBe(5);
+    await snap(page, 'mlm-fill-mask');
+
+    // "Fine-tune this model": the MLM checkpoint becomes the model; the next file dropped is labelled data.
+    await page.getByTestId('fine-tune-this').click();
+    await waitFor(page, "s.modelStatus === 'ready' && s.modelLabel.includes('masked-LM') && s.dataFiles.length === 0", 60_000);
+    await dropFile(page, 'data-drop', CSV, 'text/csv');
+    await waitFor(page, "s.dataStatus === 'ready' || s.dataStatus === 'error'", 60_000);
+    expect(await state<string>(page, 's.summary.task')).toBe('classification');
+    await page.getByLabel(/Continue without the 1 invalid row/).check();
+    await page.getByRole('button', { name: 'Accept mapping' }).click();
+    await waitFor(page, "s.tokenStats !== null && s.tokenStatus === 'ready'", 60_000);
+    await page.getByLabel('Max steps').fill('2');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await waitFor(page, "s.runState === 'finished'", 420_000);
+    // The classifier started from the masked LM's encoder: a new head, the MLM head left unused.
+    const report = (await state<string[]>(page, 's.loadReport')).join('\n');
+    expect(report).toMatch(/Newly initialised[^\n]*classifier\.weight/);
+    expect(report).toMatch(/cls\.predictions/);
+    expect(await state<string>(page, 's.runs.find((r) => r.id === s.runId).model.kind')).toBe('local');
+    expect(errors).toEqual([]);
+  } catch (e) {
+    await snap(page, 'mlm-failure').catch(() => undefined);
+    throw e;
+  } finally {
+    await page.close();
+  }
+}, 1_200_000);
