@@ -22,7 +22,7 @@ import { safetensorsOnDisk, weightsOnDisk } from './lib/safetensors-files.ts';
 
 export const USAGE =
   'usage: npm run export -- --model <hub id or local model dir> [--task classification|pair|multilabel|qa|ner|mlm] ' +
-  '[--format onnx|safetensors] --out <dir>';
+  '[--format onnx|safetensors] [--quantize] --out <dir>';
 
 export class UsageError extends Error {}
 
@@ -34,11 +34,13 @@ export interface ExportArgs {
   model: string;
   task?: string;
   format: (typeof FORMATS)[number];
+  /** Also write onnx/model_quantized.onnx (8-bit Linear layers; transformers.js's default in the browser). */
+  quantize: boolean;
   out: string;
 }
 
 export function parseExportArgs(argv: string[]): ExportArgs {
-  const a: Partial<ExportArgs> = { format: 'onnx' };
+  const a: Partial<ExportArgs> = { format: 'onnx', quantize: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -47,6 +49,7 @@ export function parseExportArgs(argv: string[]): ExportArgs {
       return v;
     };
     if (flag === '--model') a.model = value();
+    else if (flag === '--quantize') a.quantize = true;
     else if (flag === '--out') a.out = value();
     else if (flag === '--task') {
       const t = value();
@@ -59,6 +62,7 @@ export function parseExportArgs(argv: string[]): ExportArgs {
     } else throw new UsageError(`unknown argument ${flag}`);
   }
   for (const k of ['model', 'out'] as const) if (!a[k]) throw new UsageError(`--${k} is required`);
+  if (a.quantize && a.format !== 'onnx') throw new UsageError('--quantize applies to --format onnx only');
   return a as ExportArgs;
 }
 
@@ -113,6 +117,11 @@ export async function runExport(args: ExportArgs, log: (line: string) => void = 
   const weights = local ? async (enc: EncoderConfig) => (onDisk = weightsOnDisk(local, enc)) : undefined;
   try {
     await exportOnnxFolder(source, head, weights, out, log);
+    if (args.quantize) {
+      const { model } = await onnxFromSource(source, head, weights, { quantize: true });
+      const bytes = await writeChunks(join(out, 'onnx', 'model_quantized.onnx'), model.chunks);
+      log(`wrote ${join(out, 'onnx', 'model_quantized.onnx')} (${(bytes / 2 ** 20).toFixed(2)} MiB; 8-bit Linear layers)`);
+    }
   } finally {
     await onDisk?.close();
   }

@@ -52,10 +52,14 @@ test('a fixture folder with its tokenizer files becomes onnx/model.onnx + config
   await session.release();
 });
 
-test('--task picks the head: a RoBERTa QA folder with --task qa has start_logits / end_logits and no token_type_ids', async () => {
+test('--task picks the head: a RoBERTa QA folder with --task qa has start_logits / end_logits and no token_type_ids; --quantize adds model_quantized.onnx', async () => {
   const out = join(dir, 'out-qa');
-  const run = exportCli('--model', join(FIXTURES, 'roberta-qa'), '--task', 'qa', '--format', 'onnx', '--out', out);
+  const run = exportCli('--model', join(FIXTURES, 'roberta-qa'), '--task', 'qa', '--format', 'onnx', '--quantize', '--out', out);
   expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/model_quantized\.onnx \([\d.]+ MiB; 8-bit Linear layers\)/);
+  const quantized = await ort.InferenceSession.create(join(out, 'onnx/model_quantized.onnx'));
+  expect(quantized.outputNames).toEqual(['start_logits', 'end_logits']);
+  await quantized.release();
   expect(run.stdout).toMatch(/RobertaForQuestionAnswering: inputs input_ids, attention_mask → outputs start_logits, end_logits/);
   expect(run.stdout).toMatch(/no tokenizer files/);
   const session = await ort.InferenceSession.create(join(out, 'onnx/model.onnx'));
@@ -87,6 +91,9 @@ test('a head the checkpoint has no weights for, a folder without weights, and ba
   const badFormat = exportCli('--model', join(FIXTURES, 'bert-seqcls'), '--format', 'tflite', '--out', join(dir, 'z'));
   expect(badFormat.status).toBe(2);
   expect(badFormat.stderr).toMatch(/--format must be one of onnx, safetensors/);
+  const quantizeSafetensors = exportCli('--model', join(FIXTURES, 'bert-seqcls'), '--format', 'safetensors', '--quantize', '--out', join(dir, 'z'));
+  expect(quantizeSafetensors.status).toBe(2);
+  expect(quantizeSafetensors.stderr).toMatch(/--quantize applies to --format onnx only/);
   const noOut = exportCli('--model', join(FIXTURES, 'bert-seqcls'));
   expect(noOut.status).toBe(2);
   expect(noOut.stderr).toMatch(/--out is required\nusage: npm run export/);

@@ -25,13 +25,20 @@ export interface OnnxFolderFiles {
 }
 
 /**
- * `head` as in exportOnnx (defaults to config.json's). The .onnx bytes are collected in memory here: the
+ * `head` as in exportOnnx (defaults to config.json's); `quantize` adds onnx/model_quantized.onnx. The .onnx bytes are collected in memory here: the
  * zip is built in memory anyway; the CLI streams to disk instead (scripts/export.ts).
  */
-export async function onnxFolderFiles(checkpoint: Readonly<Record<string, Uint8Array>>, head?: OnnxHead): Promise<OnnxFolderFiles> {
+export async function onnxFolderFiles(
+  checkpoint: Readonly<Record<string, Uint8Array>>,
+  opts: { head?: OnnxHead; quantize?: boolean } = {},
+): Promise<OnnxFolderFiles> {
   const source = filesSource(checkpoint);
-  const { config, model } = await onnxFromSource(source, head);
+  const { config, model } = await onnxFromSource(source, opts.head);
   const files: Record<string, Uint8Array> = { 'onnx/model.onnx': await collectChunks(model.chunks) };
+  if (opts.quantize) {
+    const quantized = await onnxFromSource(source, opts.head, undefined, { quantize: true });
+    files['onnx/model_quantized.onnx'] = await collectChunks(quantized.model.chunks);
+  }
   const tokenizer = await exportTokenizerFiles(config, async (name) => checkpoint[name] ?? null);
   for (const name of tokenizer.generated) files[name] = tokenizer.files[name];
   return { files, architecture: model.architecture };

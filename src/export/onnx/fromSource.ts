@@ -49,9 +49,14 @@ export interface SourceExport {
 
 /**
  * `weights`: where the tensors come from when not from `source` in memory (the CLI reads a local folder's
- * files tensor by tensor); by default every shard is read once through `source`.
+ * files tensor by tensor); by default every shard is read once through `source`. `quantize`: see exportOnnx.
  */
-export async function onnxFromSource(source: FileSource, head?: OnnxHead, weights?: (encoder: EncoderConfig) => Promise<WeightSource>): Promise<SourceExport> {
+export async function onnxFromSource(
+  source: FileSource,
+  head?: OnnxHead,
+  weights?: (encoder: EncoderConfig) => Promise<WeightSource>,
+  opts: { quantize?: boolean } = {},
+): Promise<SourceExport> {
   const config = await readJson<HfConfig>(source, 'config.json');
   if (!config) throw new Error(`${source.label}: config.json not found`);
   let encoder: EncoderConfig;
@@ -68,6 +73,6 @@ export async function onnxFromSource(source: FileSource, head?: OnnxHead, weight
     throw new Error(`${source.label}: config.json's architectures ${JSON.stringify(config.architectures)} has a ${saved} head, not ${head}; export it without a task or with a matching one`);
   }
   const fromWeights = weights ? await weights(encoder) : weightsFromSafetensors(await checkpointTensors(source), encoder, source.label);
-  const model = exportOnnx({ config, head, weights: fromWeights });
+  const model = exportOnnx({ config, head, weights: fromWeights, quantize: opts.quantize });
   return { config: exportedConfig(config, model, head), model };
 }

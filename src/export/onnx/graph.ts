@@ -11,6 +11,8 @@ export interface Initializer {
   dataType: DataTypeId;
   /** A constant's little-endian bytes; absent for a checkpoint weight, which the source supplies by `name`. */
   data?: Uint8Array;
+  /** Computed from checkpoint weight `from` when written: its 8-bit transposed copy, or that copy's scales. */
+  derive?: { from: string; kind: 'uint8T' | 'scale' };
 }
 
 export interface OpOptions {
@@ -24,6 +26,8 @@ export class GraphBuilder {
   readonly initializers: Initializer[] = [];
   readonly inputs: ValueInfo[] = [];
   readonly outputs: ValueInfo[] = [];
+  /** Linear layers as 8-bit MatMulInteger with per-output-channel weight scales (model_quantized.onnx). */
+  quantize = false;
   /** Prefix of node names, e.g. `layer.0/attention`, so ORT's messages and profiles point somewhere readable. */
   scope = 'model';
   private readonly used = new Map<string, number>();
@@ -48,6 +52,14 @@ export class GraphBuilder {
     return output;
   }
 
+  /** One node with `count` outputs (DynamicQuantizeLinear); returns their names. */
+  opMulti(opType: string, inputs: string[], count: number): string[] {
+    const name = this.fresh(opType);
+    const outputs = Array.from({ length: count }, (_, i) => `${name}_output_${i}`);
+    this.nodes.push({ opType, inputs, outputs, name });
+    return outputs;
+  }
+
   /**
    * A checkpoint tensor as an initializer, named by its HF name. Asking twice returns the same initializer:
    * the masked-LM decoder reads the word-embedding matrix itself, as HF ties them.
@@ -62,20 +74,44 @@ export class GraphBuilder {
     return hfName;
   }
 
-  /** The HF names of every weight the graph reads, in the order they will be written. */
-  weightNames(): string[] {
-    return this.initializers.filter((i) => !i.data).map((i) => i.name);
+  /**
+   * A Linear weight [out, in] as uint8 [in, out] (zero point 128) and its [out] float scales, both computed from
+   * the checkpoint tensor when written; registered together so the writer reads the tensor once for both.
+   */
+  quantizedWeight(hfName: string): { q: string; scale: string } {
+    const shape = this.shapes.get(hfName);
+    if (!shape || shape.length !== 2) throw new Error(`ONNX export: "${hfName}" is not a 2-D weight of this model`);
+    const q = `${hfName}/uint8_transposed`;
+    const scale = `${hfName}/scale`;
+    if (!this.weights.has(q)) {
+      this.weights.add(q);
+      this.initializers.push({ name: q, dims: [shape[1], shape[0]], dataType: DataType.UINT8, derive: { from: hfName, kind: 'uint8T' } });
+      this.initializers.push({ name: scale, dims: [shape[0]], dataType: DataType.FLOAT, derive: { from: hfName, kind: 'scale' } });
+    }
+    return { q, scale };
+  }
+
+  /** The checkpoint tensors the graph reads (directly or through a derived initializer), and their shapes. */
+  checkpointReads(): { name: string; dims: number[] }[] {
+    const seen = new Map<string, number[]>();
+    for (const i of this.initializers) {
+      if (i.derive) seen.set(i.derive.from, [...this.shapes.get(i.derive.from)!]);
+      else if (!i.data) seen.set(i.name, i.dims);
+    }
+    return [...seen].map(([name, dims]) => ({ name, dims }));
   }
 
   private constant(dataType: DataTypeId, values: readonly number[], dims: number[]): string {
     const key = `${dataType}:${dims.join('x')}:${values.join(',')}`;
     const known = this.constants.get(key);
     if (known) return known;
-    const name = `const/${dataType === DataType.FLOAT ? 'f32' : 'i64'}_${this.constants.size}`;
+    const name = `const/${dataType === DataType.FLOAT ? 'f32' : dataType === DataType.UINT8 ? 'u8' : 'i64'}_${this.constants.size}`;
     const data =
       dataType === DataType.FLOAT
         ? new Uint8Array(Float32Array.from(values).buffer)
-        : new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
+        : dataType === DataType.UINT8
+          ? Uint8Array.from(values)
+          : new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);
     this.initializers.push({ name, dims, dataType, data });
     this.constants.set(key, name);
     return name;
@@ -89,6 +125,11 @@ export class GraphBuilder {
   /** An int64 constant (shapes, axes, indices); a scalar when `dims` is []. */
   ints(values: readonly number[], dims: number[] = [values.length]): string {
     return this.constant(DataType.INT64, values, dims);
+  }
+
+  /** A uint8 constant (quantization zero points). */
+  bytes(values: readonly number[], dims: number[] = [values.length]): string {
+    return this.constant(DataType.UINT8, values, dims);
   }
 
   input(name: string, elemType: DataTypeId, dims: (number | string)[]): string {

@@ -50,7 +50,7 @@ function questionAnswering(g: GraphBuilder, cfg: EncoderConfig, enc: EncoderGrap
 function maskedLm(g: GraphBuilder, cfg: EncoderConfig, enc: EncoderGraph): void {
   const m = mlmNames(cfg);
   const x = layerNorm(g, activate(g, linear(g, enc.hidden, m.dense), m.act), m.norm, cfg.layerNormEps);
-  const logits = linearWith(g, x, g.weight(embeddingNames(cfg).word), g.weight(m.bias)); // [B*T, V]
+  const logits = linearWith(g, x, embeddingNames(cfg).word, m.bias); // [B*T, V]
   g.op('Reshape', [logits, g.op('Concat', [enc.bt, g.ints([cfg.vocabSize])], { attrs: { axis: 0 } })], { output: 'logits' });
   g.output('logits', DataType.FLOAT, [B, T, cfg.vocabSize]);
 }

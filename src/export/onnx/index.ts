@@ -23,6 +23,12 @@ export interface OnnxExport {
   /** Defaults to the head config.json's `architectures` names. */
   head?: OnnxHead;
   weights: WeightSource;
+  /**
+   * model_quantized.onnx: every Linear as 8-bit MatMulInteger (weights per output channel, activations per
+   * tensor at run time); embeddings and LayerNorms stay float32. What transformers.js loads by default in the
+   * browser (dtype q8).
+   */
+  quantize?: boolean;
 }
 
 export interface OnnxModel {
@@ -57,7 +63,7 @@ function headOf(config: HfConfig, head: OnnxHead | undefined): HeadKind {
  * Builds the graph and checks every weight it reads exists with the right shape (so an unsupported model or a
  * wrong checkpoint throws here, before any byte is written); the weights themselves are read by `chunks`.
  */
-export function exportOnnx({ config, head: requested, weights }: OnnxExport): OnnxModel {
+export function exportOnnx({ config, head: requested, weights, quantize = false }: OnnxExport): OnnxModel {
   let encoder: EncoderConfig;
   try {
     encoder = parseEncoderConfig(config);
@@ -69,6 +75,7 @@ export function exportOnnx({ config, head: requested, weights }: OnnxExport): On
   const architecture = architectureName(encoder.modelType, head);
   const specs = modelSpecs(encoder, head, numLabels);
   const graph = new GraphBuilder(new Map(specs.map((s) => [s.name, s.shape])));
+  graph.quantize = quantize;
   buildHead(graph, encoder, head, buildEncoder(graph, encoder), numLabels);
   checkWeights(graph, weights, architecture);
   return {

@@ -5,14 +5,30 @@
  */
 import type { Activation } from '../../engine/config';
 import type { GraphBuilder } from './graph';
+import { DataType } from './proto';
 
 /** x [F, in] · W[out, in]ᵀ + b → [F, out], W and b the HF Linear `name`. */
 export function linear(g: GraphBuilder, x: string, name: string): string {
-  return linearWith(g, x, g.weight(`${name}.weight`), g.weight(`${name}.bias`));
+  return linearWith(g, x, `${name}.weight`, `${name}.bias`);
 }
 
+/** Zero point of the 8-bit weights: symmetric int8 values stored as uint8 (see linearWith). */
+export const WEIGHT_ZERO_POINT = 128;
+
+/**
+ * The same with the tensors named (the tied decoder: the word-embedding matrix and the head's bias). Quantized
+ * (model_quantized.onnx): x goes through DynamicQuantizeLinear (uint8, per tensor), W is stored transposed as
+ * uint8 with zero point 128 and one scale per output channel, and the int32 product is scaled back per column:
+ * y = float(MatMulInteger(x_q, W_q)) · (s_x · s_W) + b. uint8 × uint8 is the pairing ORT's CPU kernels run
+ * without the int16 saturation of uint8 × int8 on CPUs without VNNI.
+ */
 export function linearWith(g: GraphBuilder, x: string, weight: string, bias: string): string {
-  return g.op('Gemm', [x, weight, bias], { attrs: { transB: 1 } });
+  if (!g.quantize) return g.op('Gemm', [x, g.weight(weight), g.weight(bias)], { attrs: { transB: 1 } });
+  const w = g.quantizedWeight(weight);
+  const [xq, xScale, xZero] = g.opMulti('DynamicQuantizeLinear', [x], 3);
+  const product = g.op('MatMulInteger', [xq, w.q, xZero, g.bytes([WEIGHT_ZERO_POINT], [])]);
+  const scaled = g.op('Mul', [g.op('Cast', [product], { attrs: { to: DataType.FLOAT } }), g.op('Mul', [xScale, w.scale])]);
+  return g.op('Add', [scaled, g.weight(bias)]);
 }
 
 /** torch.nn.LayerNorm over the last axis (biased variance): LayerNormalization, opset 17. */

@@ -9,7 +9,7 @@ const { Writer } = protobuf;
 type Writer = protobuf.Writer;
 
 /** onnx.proto's TensorProto.DataType values we use. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT64: 7 } as const;
 export type DataTypeId = (typeof DataType)[keyof typeof DataType];
 
 /** AttributeProto.AttributeType. */

@@ -5,7 +5,8 @@
  * the initializers last, one at a time, each tensor read from the source only when its bytes are due.
  */
 import type { GraphBuilder, Initializer } from './graph';
-import { encodeGraphName, encodeModelHead, encodeNode, encodeTensorHead, encodeValueInfo, F, fieldPrefix } from './proto';
+import { quantizeTransposed } from './quantize';
+import { DataType, encodeGraphName, encodeModelHead, encodeNode, encodeTensorHead, encodeValueInfo, F, fieldPrefix } from './proto';
 
 /** Checkpoint weights by HF name: shapes up front (to size the file), values only when written. */
 export interface WeightSource {
@@ -22,16 +23,15 @@ export const OPSET = 17;
 const PROTOBUF_LIMIT = 2 ** 31 - 1;
 
 const count = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
-const bytesPer = (i: Initializer) => (i.data ? 1 : 4);
+const bytesPer = (i: Initializer) => (i.dataType === DataType.UINT8 ? 1 : 4);
 
 /** Every weight the graph reads must exist in the source with its expected shape: checked before a byte is written. */
 export function checkWeights(graph: GraphBuilder, weights: WeightSource, what: string): void {
   const problems: string[] = [];
-  for (const init of graph.initializers) {
-    if (init.data) continue;
-    const shape = weights.shapeOf(init.name);
-    if (!shape) problems.push(`missing tensor "${init.name}"`);
-    else if (shape.join() !== init.dims.join()) problems.push(`"${init.name}" has shape [${shape.join(', ')}], expected [${init.dims.join(', ')}]`);
+  for (const { name, dims } of graph.checkpointReads()) {
+    const shape = weights.shapeOf(name);
+    if (!shape) problems.push(`missing tensor "${name}"`);
+    else if (shape.join() !== dims.join()) problems.push(`"${name}" has shape [${shape.join(', ')}], expected [${dims.join(', ')}]`);
   }
   if (problems.length) throw new Error(`ONNX export of ${what}: ${problems.join('; ')}`);
 }
@@ -54,14 +54,31 @@ function initializerFrame(init: Initializer): { head: Uint8Array[]; dataBytes: n
   return { head: [prefix, tensorHead], dataBytes, length: prefix.byteLength + tensorHead.byteLength + dataBytes };
 }
 
-async function tensorBytes(init: Initializer, weights: WeightSource, expected: number): Promise<Uint8Array> {
+const asBytes = (a: Float32Array | Uint8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * An initializer's data: a constant's bytes, a checkpoint tensor read now, or a quantized copy computed from
+ * one; `scales` carries a quantized weight's scales to the initializer written right after it.
+ */
+async function tensorBytes(init: Initializer, weights: WeightSource, expected: number, scales: Map<string, Float32Array>): Promise<Uint8Array> {
   if (init.data) return init.data;
-  const values = await weights.read(init.name);
-  if (values.byteLength !== expected) {
-    throw new Error(`ONNX export: "${init.name}" has ${values.length} values, expected ${expected / 4} for [${init.dims.join(', ')}]`);
+  if (init.derive?.kind === 'scale') {
+    const s = scales.get(init.derive.from);
+    if (!s) throw new Error(`ONNX export: the scales of "${init.derive.from}" are written before its weight`);
+    scales.delete(init.derive.from);
+    return asBytes(s);
   }
-  // Typed arrays are little-endian on every platform browsers and Node run on, as raw_data requires.
-  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const name = init.derive?.from ?? init.name;
+  const values = await weights.read(name);
+  const dims = init.derive ? [init.dims[1], init.dims[0]] : init.dims;
+  if (values.length !== count(dims)) {
+    throw new Error(`ONNX export: "${name}" has ${values.length} values, expected ${count(dims)} for [${dims.join(', ')}]`);
+  }
+  if (!init.derive) return asBytes(values); // little-endian on every platform browsers and Node run on, as raw_data requires
+  const { q, scales: s } = quantizeTransposed(values, dims[0], dims[1]);
+  scales.set(name, s);
+  if (q.byteLength !== expected) throw new Error(`ONNX export: quantized "${name}" has ${q.byteLength} bytes, expected ${expected}`);
+  return q;
 }
 
 /** The ModelProto as a sequence of chunks; concatenated, they are the .onnx file. */
@@ -86,9 +103,10 @@ export async function* streamModel(graph: GraphBuilder, weights: WeightSource, m
   yield head;
   yield graphPrefix;
   for (const f of small) yield* f.parts;
+  const scales = new Map<string, Float32Array>();
   for (const { init, head: parts, dataBytes } of inits) {
     yield* parts;
-    yield await tensorBytes(init, weights, dataBytes);
+    yield await tensorBytes(init, weights, dataBytes, scales);
   }
 }
 

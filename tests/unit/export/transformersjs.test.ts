@@ -35,6 +35,8 @@ async function exportFolder(name: string): Promise<void> {
   const out = join(root, name);
   mkdirSync(join(out, 'onnx'), { recursive: true });
   writeFileSync(join(out, 'onnx/model.onnx'), await collectChunks(model.chunks));
+  const quantized = await onnxFromSource(source, undefined, undefined, { quantize: true });
+  writeFileSync(join(out, 'onnx/model_quantized.onnx'), await collectChunks(quantized.model.chunks));
   writeFileSync(join(out, 'config.json'), JSON.stringify(config));
   const { files } = await exportTokenizerFiles(config, async (f) => {
     const b = await source.read(f);
@@ -123,4 +125,15 @@ test('RoBERTa without token_type_ids: transformers.js feeds ids and mask only an
   const model = await AutoModelForSequenceClassification.from_pretrained('roberta-seqcls');
   const { logits } = await model({ input_ids: int64(json.inputs.input_ids), attention_mask: int64(json.inputs.attention_mask) });
   expect(checkOutput('logits', logits.data as Float32Array, (json.outputs!.logits as ArrayJson).data).pass).toBe(true);
+});
+
+test("dtype 'q8' (the browser's default) loads onnx/model_quantized.onnx: scores within 0.02 of the float model's", async () => {
+  const { json } = readCase('bert-multilabel');
+  const text = (json.inputs as unknown as { texts: string[] }).texts[0];
+  const byLabel = (r: unknown) => Object.fromEntries((r as { label: string; score: number }[]).map((x) => [x.label, x.score]));
+  const float = byLabel(await (await pipeline('text-classification', 'bert-multilabel', { dtype: 'fp32' }))(text, { top_k: 5 }));
+  const q8 = byLabel(await (await pipeline('text-classification', 'bert-multilabel', { dtype: 'q8' }))(text, { top_k: 5 }));
+  const diffs = Object.keys(float).map((l) => Math.abs(float[l] - q8[l]));
+  expect(Math.max(...diffs)).toBeLessThan(0.02);
+  expect(Math.max(...diffs)).toBeGreaterThan(1e-6); // it is the quantized graph, not model.onnx again
 });
