@@ -121,4 +121,17 @@ describe('FeatureBatches with masked-LM masking', () => {
     expect(a.batch(1, 0).inputIds).not.toEqual(epoch0.inputIds);
     expect(make(8).batch(0, 0).inputIds).not.toEqual(epoch0.inputIds);
   });
+
+  test('whole words from the vocabulary\'s word starts: a word\'s pieces are chosen together, in every batch', () => {
+    // Ids 11, 12 and 21, 22, 23 continue a word (like ##ing): the words are [10 11 12], [13], …, [20 21 22 23], …
+    const wordStartById = Uint8Array.from({ length: 100 }, (_, id) => ([11, 12, 21, 22, 23].includes(id) ? 0 : 1));
+    const opts = { probability: 0.4, maskTokenId: 4, vocabSize: 100, specialIds: [2, 3], wordStartById };
+    for (let seed = 0; seed < 20; seed++) {
+      const b = new FeatureBatches(features, { batchSize: 3, labelKind: 'none', shuffle: false, seed, mlm: opts }).batch(0, 0);
+      const labels = (b.labels as { ids: Int32Array }).ids;
+      const chosen = (id: number) => labels[b.rows.flatMap((r) => rows[r].slice(0, b.T)).indexOf(id)] !== IGNORE_LABEL;
+      expect(new Set([10, 11, 12].map(chosen)).size, `seed ${seed}`).toBe(1);
+      expect(new Set([20, 21, 22, 23].map(chosen)).size, `seed ${seed}`).toBe(1);
+    }
+  });
 });
