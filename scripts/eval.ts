@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- --task classification|multilabel|qa|ner --gold <gold.jsonl> --pred <pred.jsonl>`
+ * `npm run eval -- --task classification|pair|multilabel|qa|ner|mlm --gold <gold.jsonl> --pred <pred.jsonl>`
  *
  * Prints the metrics of the predictions as one JSON object on stdout, with the keys of the metric
  * fixtures' expected.json (tests/fixtures/metrics). QA reports both the SQuAD v1.1 and the KorQuAD 1.0

@@ -1,5 +1,5 @@
 /**
- * npm run inspect -- <file> [<file>…] [--task auto|classification|pair|multilabel|qa|ner]
+ * npm run inspect -- <file> [<file>…] [--task auto|classification|pair|multilabel|qa|ner|mlm]
  *                    [--model <hub id or local model dir>] [--max-length N] [--stride N]
  *
  * Runs the data worker's handler in Node on the files and prints one JSON report on stdout: task, column

@@ -1,6 +1,6 @@
 /**
  * `npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id | model dir>
- *   [--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N]
+ *   [--task auto|classification|pair|multilabel|qa|ner|mlm] [--config <TrainConfig JSON>] [--max-steps N]
  *   [--max-length N] [--stride N] [--kernels …] [--init pretrained|random] [--line-by-line] --out <dir>`
  *
  * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
@@ -28,7 +28,7 @@ import { TASKS as REGISTRY, taskSpec } from '../src/tasks/index.ts';
 
 export const USAGE =
   'usage: npm run train -- --data <train file> [--valid <file>] [--test <file>] --model <hub id or local model dir> ' +
-  '[--task auto|classification|pair|multilabel|qa|ner] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
+  '[--task auto|classification|pair|multilabel|qa|ner|mlm] [--config <TrainConfig JSON>] [--max-steps N] [--max-length N] [--stride N] ' +
   '[--valid-fraction F] [--kernels auto|flat|workgroup|tfjs] [--init pretrained|random] [--line-by-line] --out <dir>';
 
 

@@ -12,7 +12,8 @@ const USAGE = `usage: npm run eval -- --task <${TASKS.join('|')}> --gold <gold.j
   classification / pair  gold {"label"}, pred {"label"}
   multilabel             gold {"labels": [...]}, pred {"labels": [...], "scores": {label: p}}
   qa                     gold {"id", "answers": {"text": [...]}}, pred {"id", "prediction_text"}
-  ner                    gold {"tokens", "ner_tags"}, pred {"tags"}`;
+  ner                    gold {"tokens", "ner_tags"}, pred {"tags"}
+  mlm                    gold: the validation text; pred one line per masked position {"gold": {"token", "log_prob"}, "top": [{"token", …}]}`;
 
 class UsageError extends Error {}
 
