@@ -103,6 +103,7 @@ function reportOf(s: DataSummary): Record<string, unknown> {
       valid: f.valid,
       invalid: f.invalid,
       split: f.split,
+      split_why: f.splitWhy,
       format: f.format,
       labels: f.labels,
       ...(f.error ? { error: f.error } : {}),

@@ -75,4 +75,15 @@ describe('npm run inspect', () => {
     expect(bad.json.files[0].error).toBe('line 1: expected a JSON array or object at the top level, found "42" (column 1)');
     expect(inspect(sample('ko_nli_klue_dev.sample.jsonl'), '--task', 'regression').status).toBe(2);
   }, 60_000);
+  it('says why each file got its split, and warns about a CSV without a header row', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inspect-'));
+    const csv = join(dir, 'reviews_dev.csv');
+    writeFileSync(csv, 'great film,pos\nawful,neg\nfine,pos\nbad,neg\n');
+    const { status, json } = inspect(csv);
+    rmSync(dir, { recursive: true });
+    expect(status).toBe(0);
+    expect(json.files[0]).toMatchObject({ split: 'train', rows: 4, valid: 4 });
+    expect(json.files[0].split_why).toMatch(/^its name suggests validation \("dev"\), but no file was in the train split/);
+    expect(json.files[0].warnings).toEqual([expect.stringMatching(/^no header row: line 1 reads as data/)]);
+  }, 60_000);
 });
