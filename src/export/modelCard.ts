@@ -25,7 +25,7 @@ function transformersJsSnippet(pipelineTag: string, folder: string): string[] {
     '```js',
     "import { pipeline } from '@huggingface/transformers';",
     '',
-    `// A path starting with ./ is read from disk (onnx/model.onnx, config.json, tokenizer files), not from the Hub.`,
+    '// A path starting with ./ is not fetched from the Hub: Node reads it from disk, a page from its own site.',
     "// dtype 'fp32' picks onnx/model.onnx (in the browser transformers.js would otherwise ask for model_quantized.onnx).",
     `const pipe = await pipeline('${pipelineTag}', './${folder}', { dtype: 'fp32' });`,
     `console.log(await ${JS_CALL[pipelineTag] ?? "pipe('Put your text here.')"});`,

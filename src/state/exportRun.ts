@@ -24,6 +24,10 @@ export async function runZip(runId: string): Promise<{ name: string; bytes: Uint
   if (!run) throw new Error(`no run ${runId}`);
   const files: Record<string, Uint8Array> = {};
   for (const f of await runCheckpointFiles(runId)) files[f.name] = new Uint8Array(await f.arrayBuffer());
+  // The ONNX layout transformers.js loads as it is (onnx/model.onnx, the tokenizer files it needs); imported on
+  // demand so the page's first load does not carry the writer.
+  const { onnxFolderFiles } = await import('../export/onnx/checkpointFiles');
+  Object.assign(files, (await onnxFolderFiles(files)).files);
   const history = await loadHistory(runId);
   const base = run.model.kind === 'hub' ? run.model.id : null;
   const checkpointStep = (await loadCheckpoint(runId))?.step ?? null;
@@ -39,7 +43,7 @@ export async function runZip(runId: string): Promise<{ name: string; bytes: Uint
       test: run.final?.test?.metrics ?? null,
       history: history ? { eval_step: history.evalStep, ...history.evalMetrics } : null,
     },
-    readme: modelCard(run, base),
+    readme: modelCard(run, base, undefined, { onnx: true }),
     predictions: run.final?.predictions,
   });
   return { name: `${safeName(run.id)}.zip`, bytes };

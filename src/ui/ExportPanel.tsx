@@ -23,7 +23,8 @@ export function ExportPanel() {
     <section className="panel" aria-labelledby="export-title" id="export">
       <h2 id="export-title">7 · Export</h2>
       <p>
-        A zip with <code>config.json</code>, <code>model.safetensors</code> and the tokenizer files (load it in Python with <code>from_pretrained</code>), plus{' '}
+        A zip with <code>config.json</code>, <code>model.safetensors</code> and the tokenizer files (load it in Python with <code>from_pretrained</code>),{' '}
+        <code>onnx/model.onnx</code> (load the folder with transformers.js&apos;s <code>pipeline()</code>), plus{' '}
         <code>training_config.json</code>, <code>metrics.json</code>, <code>predictions.jsonl</code> and a <code>README.md</code> model card.
       </p>
       <button type="button" className="primary" disabled={checkpointStep === null || status === 'building'} onClick={() => void downloadZip(runId)}>
