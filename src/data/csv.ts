@@ -81,7 +81,7 @@ export async function* readDelimited(batches: AsyncIterable<Line[]>, delimiter: 
   const toRecords = (recs: PendingRecord[], final: boolean): RawRecord[] => {
     let parsed = recs.length ? parse(recs) : [];
     if (head) {
-      head.push(...parsed);
+      for (const r of parsed) head.push(r); // a loop: a first chunk of short lines exceeds a call's argument limit
       if (!final && head.length <= HEADER_SAMPLE) return [];
       parsed = decideHeader(head);
       head = null;

@@ -78,6 +78,15 @@ describe('a CSV without a header row', () => {
   });
 });
 
+describe('a first chunk of many short records', () => {
+  it('is held for the header decision without overflowing a call (262k records in one 1 MB batch)', async () => {
+    const csv = 'text,label\n' + Array.from({ length: 300_000 }, (_, i) => `${i % 7},${i % 2}`).join('\n');
+    const r = await parseFiles([{ source: memoryDataSource('short.csv', csv, 1 << 22) }], { task: 'classification', columns: { text: 'text', label: 'label' } });
+    expect(r.error).toBeUndefined();
+    expect(r.files[0]).toMatchObject({ rows: 300_000, valid: 300_000 });
+  });
+});
+
 describe('header names the reader had to change', () => {
   it('a repeated or empty name is renamed, and the file report says so', async () => {
     const r = await parseFiles([{ source: memoryDataSource('d.csv', 'text,label,label,\ngood film,pos,x,1\nbad,neg,y,2\n') }], { task: 'classification', columns: { text: 'text', label: 'label' } });
