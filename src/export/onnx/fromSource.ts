@@ -36,7 +36,9 @@ export async function checkpointTensors(source: FileSource): Promise<Map<string,
  * text-classification pipeline reads to apply a sigmoid instead of a softmax.
  */
 export function exportedConfig(config: HfConfig, model: OnnxModel, requested?: OnnxHead): HfConfig {
-  const out: HfConfig = { ...config, architectures: [model.architecture] };
+  // The checkpoint's own class name is kept when it names this head (CamembertFor… stays, not RobertaFor…).
+  const keep = headFromArchitectures(config) === model.head;
+  const out: HfConfig = { ...config, architectures: keep ? config.architectures : [model.architecture] };
   if (requested === 'multilabel') out.problem_type = 'multi_label_classification' satisfies ProblemType;
   else if (requested === 'seqcls' && out.problem_type === 'multi_label_classification') delete out.problem_type;
   return out;

@@ -111,6 +111,19 @@ describe('dynamic batch and sequence axes', () => {
   }
 });
 
+test('XLM-R and CamemBERT checkpoints (RoBERTa modules under their own model_type) export as RoBERTa does', async () => {
+  const { config, json } = readCase('roberta-seqcls');
+  for (const [modelType, architecture] of [['xlm-roberta', 'XLMRobertaForSequenceClassification'], ['camembert', 'RobertaForSequenceClassification']]) {
+    const model = exportOnnx({ config: { ...config, model_type: modelType }, weights: fixtureWeights('roberta-seqcls') });
+    expect(model.architecture).toBe(architecture);
+    expect(model.inputNames).toEqual(['input_ids', 'attention_mask']);
+    const session = await ort.InferenceSession.create(await collectChunks(model.chunks));
+    const { logits } = await session.run(caseFeeds(json, model.inputNames));
+    expect(checkOutput('logits', logits.data as Float32Array, (json.outputs!.logits as ArrayJson).data).pass).toBe(true);
+    await session.release();
+  }
+});
+
 describe('what cannot be exported says so', () => {
   test('a missing tensor is named before anything is written', () => {
     const { config } = readCase('bert-qa');
