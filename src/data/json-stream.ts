@@ -151,8 +151,7 @@ export async function* readJsonDocument(batches: AsyncIterable<Line[]>): AsyncGe
         if (c === QUOTE) {
           inString = true;
           stringAt = { line, column: i + 1 };
-        }
-        else if (c === OPEN_OBJ || c === OPEN_ARR) {
+        } else if (c === OPEN_OBJ || c === OPEN_ARR) {
           if (c === OPEN_OBJ && cap?.kind === 'article' && top?.kind === 'arr' && top.name === 'qas') cap.qaLines.push(line);
           const name = top?.kind === 'obj' ? top.key : null;
           stack.push({ kind: c === OPEN_OBJ ? 'obj' : 'arr', name, key: null, expectKey: c === OPEN_OBJ, line, column: i + 1 });
