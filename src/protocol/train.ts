@@ -172,6 +172,11 @@ export type TrainEvent =
     }
   | { type: 'eval'; step: number; epoch: number; split: 'validation' | 'test'; result: SplitResult; isBest: boolean }
   | { type: 'checkpoint'; step: number; kind: CheckpointKind; metric: string; value: number }
+  /**
+   * A resume state was taken between evaluations (every resumeEverySteps steps or resumeEveryMinutes minutes, and
+   * on pause and stop): `export` kind 'last' now returns it. Evaluations announce theirs with 'checkpoint' 'last'.
+   */
+  | { type: 'resumePoint'; step: number; reason: 'steps' | 'minutes' | 'pause' | 'stop' }
   | {
       type: 'done';
       reason: 'completed' | 'stopped' | 'early_stopping';

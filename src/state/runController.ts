@@ -164,6 +164,10 @@ export class RunController {
         if (e.kind === 'best') this.update({ bestStep: e.step + off, bestMetric: { name: e.metric, value: e.value } });
         void this.saveWorkerCheckpoint(e.kind);
         return;
+      case 'resumePoint':
+        // Between evaluations too (every N steps / M minutes, pause, stop): a reload continues from here.
+        void this.saveWorkerCheckpoint('last');
+        return;
       case 'done': {
         const r = this.current;
         this.update({

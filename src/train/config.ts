@@ -97,6 +97,13 @@ export interface TrainConfig {
   lora: LoraConfig | null;
   /** fp16=True: f16 matmul inputs and saved activations, f32 weights and AdamW, dynamic loss scaling (GradScaler). */
   mixedPrecision: boolean;
+  /**
+   * Resume points (what a reloaded tab continues from): every this many optimizer steps, independent of
+   * evaluation (0 = only at evaluations, pause and stop). Like save_steps, but for the exact resume state.
+   */
+  resumeEverySteps: number;
+  /** …or after this many minutes of training since the last one, whichever comes first (0 = no time limit). */
+  resumeEveryMinutes: number;
   /** Masked LM: share of tokens chosen for prediction (run_mlm.py's mlm_probability). */
   mlmProbability: number;
   /** Masked LM: choose whole words, not sub-tokens (DataCollatorForWholeWordMask). */
@@ -132,6 +139,8 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   layerwiseLrDecay: 1,
   lora: null,
   mixedPrecision: false,
+  resumeEverySteps: 50,
+  resumeEveryMinutes: 1,
   mlmProbability: 0.15,
   wholeWordMask: false,
 } satisfies TrainConfig);

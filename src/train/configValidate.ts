@@ -80,6 +80,8 @@ export function validateTrainConfig(c: TrainConfig, ctx: ValidationContext = {})
   }
   need(finite(c.layerwiseLrDecay) && c.layerwiseLrDecay > 0 && c.layerwiseLrDecay <= 1, `layerwiseLrDecay must be in (0, 1] (got ${c.layerwiseLrDecay})`);
   need(typeof c.mixedPrecision === 'boolean', `mixedPrecision must be true or false (got ${c.mixedPrecision})`);
+  need(int(c.resumeEverySteps) && c.resumeEverySteps >= 0, `resumeEverySteps must be an integer >= 0 (0 = only at evaluations, pause and stop) (got ${c.resumeEverySteps})`);
+  need(finite(c.resumeEveryMinutes) && c.resumeEveryMinutes >= 0, `resumeEveryMinutes must be >= 0 (0 = no time limit) (got ${c.resumeEveryMinutes})`);
   need(finite(c.mlmProbability) && c.mlmProbability > 0 && c.mlmProbability < 1, `mlmProbability must be in (0, 1) (got ${c.mlmProbability})`);
   need(typeof c.wholeWordMask === 'boolean', `wholeWordMask must be true or false (got ${c.wholeWordMask})`);
   if (c.lora) {

@@ -38,7 +38,10 @@ export interface TrainerInit {
   loadReport?: string[];
   /** Continue a run from this state (exact resume: same config and data as the run that saved it). */
   resume?: ResumeState;
-  /** Keep a resume state at each evaluation (reads the AdamW moments back then), for `resumeState()`. */
+  /**
+   * Keep a resume state (reads the weights and AdamW moments back) at each evaluation, every resumeEverySteps steps
+   * or resumeEveryMinutes minutes, and on pause and stop, for `resumeState()`.
+   */
   keepResumeState?: boolean;
   /** Mixed precision: GradScaler options (tests force overflows with them); torch's defaults otherwise, as the Trainer. */
   gradScaler?: Partial<GradScalerOptions>;
@@ -110,6 +113,8 @@ export class Trainer {
   /** Losses since the last step event (GPU scalars) and the last gradient norm. */
   private readonly pending = new PendingLoss();
   private resumePoint: ResumeState | null = null;
+  /** When the last resume state was taken: its step and the clock. */
+  private lastPoint = { step: 0, at: performance.now() };
   /** Mixed precision: the loss scaler, and how often the LR scheduler stepped (skipped steps do not step it). */
   private scaler: GradScaler | null = null;
   private schedulerSteps = 0;
@@ -196,7 +201,10 @@ export class Trainer {
     this.best = restored.best;
     this.sinceImprovement = r.sinceImprovement;
     this.pending.restore(restored.pendingLoss, r.pendingLoss.steps);
-    if (this.init.keepResumeState) this.resumePoint = r;
+    if (this.init.keepResumeState) {
+      this.resumePoint = r;
+      this.lastPoint = { step: r.step, at: performance.now() };
+    }
   }
 
   /** Optimizer steps until the plan's end, a stop, or early stopping. One job per helper below. */
@@ -225,6 +233,8 @@ export class Trainer {
             if (patienceExhausted(this.sinceImprovement, config.earlyStopping.patience)) return 'early_stopping';
             window.restartAfterEval();
           }
+          const due = this.resumePointDue();
+          if (due && this.step < plan.totalSteps) await this.takeResumePoint(due);
         }
       }
       return 'completed';
@@ -234,13 +244,55 @@ export class Trainer {
     }
   }
 
-  /** Lets pause/stop messages in, waits while paused; true when a stop was asked. Throws if the GPU was lost. */
+  /**
+   * Lets pause/stop messages in, waits while paused; true when a stop was asked. Throws if the GPU was lost.
+   * A pause or stop first takes a resume point, so a tab closed while paused loses nothing.
+   */
   private async interrupted(watch: GpuWatch): Promise<boolean> {
     await yieldToEventLoop();
+    if ((this.pausePromise || this.stopRequested) && this.init.keepResumeState && this.lastPoint.step !== this.step) {
+      await this.takeResumePoint(this.stopRequested ? 'stop' : 'pause');
+    }
     if (this.pausePromise) await this.pausePromise;
     if (this.stopRequested) return true;
     watch.check();
     return false;
+  }
+
+  /** Why a resume point is due after this step (steps or minutes since the last one), or null. */
+  private resumePointDue(): 'steps' | 'minutes' | null {
+    const { config, keepResumeState } = this.init;
+    if (!keepResumeState || this.lastPoint.step === this.step) return null;
+    if (config.resumeEverySteps > 0 && this.step - this.lastPoint.step >= config.resumeEverySteps) return 'steps';
+    if (config.resumeEveryMinutes > 0 && performance.now() - this.lastPoint.at >= config.resumeEveryMinutes * 60_000) return 'minutes';
+    return null;
+  }
+
+  /**
+   * The run as it is now, as a resume state: the current weights become the "last" snapshot (no metric: it was not
+   * evaluated), and the best checkpoint stays what the evaluations chose.
+   */
+  private async takeResumePoint(reason: 'steps' | 'minutes' | 'pause' | 'stop'): Promise<void> {
+    const plan = this.plan!;
+    // Not `this.last`: that stays the last evaluated (known good) weights an error falls back to.
+    const now = { step: this.step, metric: plan.bestMetric.name, value: NaN, values: await captureWeights(this.init.model) };
+    const state = await this.captureResumePoint(now);
+    // Losses not logged yet are summed on the GPU; a non-finite sum means the run diverged: keep the previous point.
+    if (!Number.isFinite(state.pendingLoss.sum)) return;
+    this.resumePoint = state;
+    this.init.onEvent({ type: 'resumePoint', step: this.step, reason });
+  }
+
+  /** The resume state with `last` as its weights and `this.best` as its best checkpoint (evaluations and resume points share it). */
+  private async captureResumePoint(last: Snapshot): Promise<ResumeState> {
+    const { config } = this.init;
+    const plan = this.plan!;
+    const at = { step: this.step, totalSteps: plan.totalSteps, position: this.position, seed: config.seed, last, best: this.best };
+    const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.pending.lossSum, pendingSteps: this.pending.steps };
+    const mixed = this.scaler ? { mixedPrecision: { ...this.scaler.state(), schedulerSteps: this.schedulerSteps } } : {};
+    const state = await captureResumeState({ ...at, ...pending, ...mixed }, plan.optimizer);
+    this.lastPoint = { step: this.step, at: performance.now() };
+    return state;
   }
 
   /** One optimizer step on the (up to gradientAccumulationSteps) batches from batch `first` of `epoch`. */
@@ -323,12 +375,7 @@ export class Trainer {
     const values = await captureWeights(model);
     this.last = { step: this.step, metric: name, value, values };
     if (isBest) this.best = this.last;
-    if (this.init.keepResumeState) {
-      const at = { step: this.step, totalSteps: plan.totalSteps, position: this.position, seed: config.seed, last: this.last, best: this.best };
-      const pending = { sinceImprovement: this.sinceImprovement, pendingLoss: this.pending.lossSum, pendingSteps: this.pending.steps };
-      const mixed = this.scaler ? { mixedPrecision: { ...this.scaler.state(), schedulerSteps: this.schedulerSteps } } : {};
-      this.resumePoint = await captureResumeState({ ...at, ...pending, ...mixed }, plan.optimizer);
-    }
+    if (this.init.keepResumeState) this.resumePoint = await this.captureResumePoint(this.last);
     onEvent({ type: 'checkpoint', step: this.step, kind: 'last', metric: name, value });
     if (isBest) onEvent({ type: 'checkpoint', step: this.step, kind: 'best', metric: name, value });
     onEvent({ type: 'state', state: 'training' });
@@ -369,7 +416,7 @@ export class Trainer {
     onEvent({ type: 'state', state: 'finished' });
   }
 
-  /** The state of the last evaluation, for exact resume; null before it (or without `keepResumeState`). */
+  /** The latest resume state (evaluation or resume point), for exact resume; null before one (or without `keepResumeState`). */
   resumeState(): ResumeState | null {
     return this.resumePoint;
   }
