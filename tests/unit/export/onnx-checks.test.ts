@@ -14,6 +14,7 @@ import { GraphBuilder } from '../../../src/export/onnx/graph';
 import { collectChunks, exportOnnx, weightsFromSafetensors, type WeightSource } from '../../../src/export/onnx/index';
 import { DataType } from '../../../src/export/onnx/proto';
 import { streamModel } from '../../../src/export/onnx/stream';
+import { activate } from '../../../src/export/onnx/ops';
 import type { ArrayJson } from '../../../src/parity/caseFile';
 import { checkOutput } from '../../../src/parity/compare';
 import { ARCHS, caseFeeds, exportCase, HEADS, int64Tensor, readCase, safetensorsOf } from './onnxFixture';
@@ -108,6 +109,35 @@ describe('dynamic batch and sequence axes', () => {
       expect(checkOutput('logits', logits.data as Float32Array, expected).pass).toBe(true);
       await session.release();
     });
+  }
+});
+
+test('activations against their formulas: gelu (erf), gelu_new (tanh), relu', async () => {
+  const x = Float32Array.from({ length: 41 }, (_, i) => (i - 20) / 4);
+  const erf = (v: number) => {
+    // JavaScript has no Math.erf: Simpson's rule over 2,000 steps, far more accurate than the tolerance.
+    const n = 2000;
+    const h = v / n;
+    let sum = 0;
+    for (let i = 0; i <= n; i++) sum += (i === 0 || i === n ? 1 : i % 2 ? 4 : 2) * Math.exp(-((i * h) ** 2));
+    return (2 / Math.sqrt(Math.PI)) * (h / 3) * sum;
+  };
+  const formulas = {
+    gelu: (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
+    gelu_new: (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
+    relu: (v: number) => Math.max(0, v),
+  };
+  for (const [kind, f] of Object.entries(formulas)) {
+    const g = new GraphBuilder(new Map());
+    g.input('x', DataType.FLOAT, [x.length]);
+    g.op('Identity', [activate(g, 'x', kind as keyof typeof formulas)], { output: 'y' });
+    g.output('y', DataType.FLOAT, [x.length]);
+    const none: WeightSource = { shapeOf: () => undefined, read: () => new Float32Array() };
+    const session = await ort.InferenceSession.create(await collectChunks(streamModel(g, none, { name: kind, producer: 'test', version: '0' })));
+    const { y } = await session.run({ x: new ort.Tensor('float32', x, [x.length]) });
+    const expected = Array.from(x, f);
+    expect(checkOutput(kind, y.data as Float32Array, expected).pass, kind).toBe(true);
+    await session.release();
   }
 });
 
