@@ -20,6 +20,7 @@ export interface ReadOptions {
 }
 
 const NL = 0x0a;
+const CR = 0x0d;
 const MAX_CHUNK = 1 << 20;
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
@@ -60,6 +61,16 @@ export async function* readLines(
   let lineNo = 1;
   let loaded = 0;
   let first = true;
+  // Decided at the file's first line break: a CR not followed by LF means CR-only line ends (classic Mac
+  // Excel exports), read by turning each lone CR into LF, byte for byte, so offsets and columns stay as they
+  // are (a CRLF stays one line end). `crAtEnd`: the last chunk ended in a CR that the next byte explains.
+  let crOnly: boolean | undefined;
+  let crAtEnd = false;
+  const heldCrWasLineEnd = () => {
+    const k = pending.length - 1;
+    pending[k] = pending[k].slice(); // may be the caller's bytes
+    pending[k][pending[k].byteLength - 1] = NL;
+  };
 
   // `bytes` holds whole lines without the final line break.
   const decodeBlock = (bytes: Uint8Array): Line[] => {
@@ -89,8 +100,21 @@ export async function* readLines(
   for await (const whole of chunks) {
     // Node hands over an in-memory Blob as one chunk: cut it so progress and Cancel keep working.
     for (let at = 0; at < whole.byteLength; at += MAX_CHUNK) {
-      const chunk = whole.subarray(at, at + MAX_CHUNK);
+      let chunk = whole.subarray(at, at + MAX_CHUNK);
       throwIfAborted(opts.signal);
+      if (crOnly !== false && chunk.byteLength) {
+        if (crAtEnd) {
+          const lone = chunk[0] !== NL;
+          crOnly ??= lone;
+          if (lone && pending.length) heldCrWasLineEnd();
+          crAtEnd = false;
+        }
+        if (crOnly === undefined) [crOnly, crAtEnd] = firstLineEnd(chunk);
+        if (crOnly) {
+          chunk = loneCrToLf(chunk);
+          crAtEnd = chunk[chunk.byteLength - 1] === CR;
+        }
+      }
       loaded += chunk.byteLength;
       const lastNl = chunk.lastIndexOf(NL);
       if (lastNl < 0) {
@@ -111,6 +135,25 @@ export async function* readLines(
     const lines = decodeBlock(concat(pending, pendingBytes));
     if (lines.length) yield lines;
   }
+}
+
+/**
+ * Whether the first line break in `chunk` is a lone CR (true) or LF / CRLF (false); undefined while none is
+ * seen, with `true` second when the chunk ends in a CR whose meaning the next chunk's first byte decides.
+ */
+function firstLineEnd(chunk: Uint8Array): [boolean | undefined, boolean] {
+  for (let i = 0; i < chunk.byteLength; i++) {
+    if (chunk[i] === NL) return [false, false];
+    if (chunk[i] === CR) return i + 1 < chunk.byteLength ? [chunk[i + 1] !== NL, false] : [undefined, true];
+  }
+  return [undefined, false];
+}
+
+/** A copy with each CR not followed by LF turned into LF; a CR ending the chunk is left for the next byte. */
+function loneCrToLf(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice(); // the source's bytes are the caller's
+  for (let i = out.indexOf(CR); i >= 0 && i + 1 < out.byteLength; i = out.indexOf(CR, i + 1)) if (out[i + 1] !== NL) out[i] = NL;
+  return out;
 }
 
 function decodeLine(bytes: Uint8Array, line: number): Line {

@@ -99,6 +99,18 @@ describe('header names the reader had to change', () => {
   });
 });
 
+describe('line ends', () => {
+  it('a CSV with CR-only line ends reads as rows at their lines, not as one header line', async () => {
+    const r = await parseFiles([{ source: memoryDataSource('mac.csv', 'text,label\rgood film,pos\rbad,neg\r') }]);
+    expect(r.error).toBeUndefined();
+    expect(r.files[0]).toMatchObject({ rows: 2, valid: 2 });
+    expect(r.examples.train).toEqual([
+      { text: 'good film', label: 'pos' },
+      { text: 'bad', label: 'neg' },
+    ]);
+  });
+});
+
 describe('a CSV that is only a header', () => {
   it('says so, rather than a bare "no rows"', async () => {
     for (const [name, text] of [['h.csv', 'text,label\n'], ['h.tsv', 'text\tlabel\n\n']]) {

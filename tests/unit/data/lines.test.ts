@@ -47,6 +47,34 @@ describe('readLines', () => {
     }
   });
 
+  it('reads CR-only line ends (classic Mac exports) as lines, for every chunking, without touching the source', async () => {
+    const bytes = enc('text,label\r"two\rlines",pos\r한국어,neg\r');
+    const copy = bytes.slice();
+    for (let size = 1; size <= 9; size++) {
+      const lines = await collect(readLines(chunked(bytes, size)));
+      expect(lines.map((l) => [l.line, l.text])).toEqual([
+        [1, 'text,label'],
+        [2, '"two'],
+        [3, 'lines",pos'],
+        [4, '한국어,neg'],
+      ]);
+    }
+    await collect(readLines([bytes]));
+    expect(bytes).toEqual(copy);
+    // A CR-only file with some CRLF lines: a CRLF is still one line end, for every chunking.
+    const mixed = enc('a\rb\r\nc\rd');
+    for (let size = 1; size <= 6; size++) {
+      expect((await collect(readLines(chunked(mixed, size)))).map((l) => [l.line, l.text])).toEqual([
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+        [4, 'd'],
+      ]);
+    }
+    // CRLF and LF files are not CR-only: a later lone CR stays inside its line.
+    expect((await collect(readLines([enc('a\r\nb\rc\n')]))).map((l) => l.text)).toEqual(['a', 'b\rc']);
+  });
+
   it('reports bytes consumed and stops when aborted', async () => {
     const seen: number[] = [];
     await collect(readLines(chunked(enc('a\nb\nc\n'), 2), { onBytes: (n) => seen.push(n) }));
