@@ -53,7 +53,8 @@ const PARSE_ERROR = /invalid JSON|JSON value|JSON array or object|broken UTF-8|m
 /** What is wrong with one parse's reports; empty when every report is as the project rule wants it. */
 export function reportProblems(name: string, format: Format, bytes: Uint8Array, s: DataSummary): string[] {
   const problems: string[] = [];
-  const lines = bytes.reduce((n, b) => n + (b === 10 ? 1 : 0), 1);
+  // Line breaks are LF, CRLF, or lone CR in a CR-only file: counting every CR and LF bounds the line numbers.
+  const lines = bytes.reduce((n, b) => n + (b === 10 || b === 13 ? 1 : 0), 1);
   for (const e of s.errors) {
     if (e.file !== name) problems.push(`error names file ${e.file}`);
     if (!Number.isInteger(e.line) || e.line < 1 || e.line > lines) problems.push(`error line ${e.line} outside 1..${lines}: ${e.reason}`);
