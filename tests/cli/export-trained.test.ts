@@ -2,7 +2,8 @@
  * The issue's end-to-end check for the text-classification heads: `npm run train` fine-tunes the built-in model
  * for a few steps on a ../shared/data file, `npm run export` turns its checkpoint/ into the ONNX layout, and
  * transformers.js's own `pipeline('text-classification')` over that folder (remote models off) gives the
- * studio's validation predictions: every label's score within 1e-4 (softmax, or sigmoid for multi-label).
+ * studio's validation predictions: every label's score within 1e-4 (softmax, or sigmoid for multi-label), and
+ * `pipeline('token-classification')` the studio's NER tag of every word (its first sub-token's label).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ function trainAndExport(name: string, file: string, rows: number): string {
   return out;
 }
 
-async function compareWithStudio(out: string): Promise<{ rows: number; worst: number }> {
+async function compareScores(out: string): Promise<{ rows: number; worst: number }> {
   env.allowRemoteModels = false;
   const classify = await pipeline('text-classification', join(out, 'onnx-folder'), { dtype: 'fp32' });
   const rows = jsonl(join(out, 'validation.jsonl')) as { text: string }[];
@@ -51,7 +52,7 @@ async function compareWithStudio(out: string): Promise<{ rows: number; worst: nu
 
 test("classification: transformers.js on the exported checkpoint gives the studio's validation scores", async () => {
   const out = trainAndExport('classification', 'en_sentiment_poem_train.jsonl', 240);
-  const { rows, worst } = await compareWithStudio(out);
+  const { rows, worst } = await compareScores(out);
   expect(rows).toBeGreaterThan(10);
   expect(worst).toBeLessThan(1e-4);
 });
@@ -59,7 +60,34 @@ test("classification: transformers.js on the exported checkpoint gives the studi
 test("multi-label: problem_type makes transformers.js apply a sigmoid; scores equal the studio's", async () => {
   const out = trainAndExport('multilabel', 'en_multilabel_goemotions_train_sample.jsonl', 240);
   expect(JSON.parse(readFileSync(join(out, 'onnx-folder/config.json'), 'utf8')).problem_type).toBe('multi_label_classification');
-  const { rows, worst } = await compareWithStudio(out);
+  const { rows, worst } = await compareScores(out);
   expect(rows).toBeGreaterThan(10);
   expect(worst).toBeLessThan(1e-4);
+});
+
+test("NER: transformers.js's token-classification gives every word the studio's tag", async () => {
+  const out = trainAndExport('ner', 'en_ner_wnut17_train.jsonl', 240);
+  env.allowRemoteModels = false;
+  const ner = await pipeline('token-classification', join(out, 'onnx-folder'), { dtype: 'fp32' });
+  const rows = jsonl(join(out, 'validation.jsonl')) as { tokens: string[] }[];
+  const predictions = jsonl(join(out, 'predictions.jsonl')) as { tags: string[] }[];
+  expect(predictions.length).toBe(rows.length);
+  let words = 0;
+  for (const [i, row] of rows.entries()) {
+    // The words joined by spaces tokenize as the words one by one (BERT splits on whitespace and punctuation);
+    // each word's first sub-token carries its tag, as in the studio.
+    const counts = row.tokens.map((w) => ner.tokenizer(w, { add_special_tokens: false }).input_ids.dims[1]);
+    const tokens = (await ner(row.tokens.join(' '), { ignore_labels: [] })) as { entity: string; index: number }[];
+    expect(tokens.length).toBe(counts.reduce((a, b) => a + b, 0));
+    const entityAt = new Map(tokens.map((t) => [t.index, t.entity]));
+    const tags: string[] = [];
+    let at = 1; // after [CLS]
+    for (const n of counts) {
+      if (n > 0) tags.push(entityAt.get(at)!);
+      at += n;
+    }
+    expect(tags, `row ${i}`).toEqual(predictions[i].tags.filter((_, j) => counts[j] > 0));
+    words += tags.length;
+  }
+  expect(words).toBeGreaterThan(100);
 });
