@@ -23,19 +23,28 @@ export function headerlessReason(first: readonly string[], rest: readonly (reado
   // The same row again below (files concatenated with their headers): a header, however it looks.
   if (rows.some((r) => r.every((v, j) => v === first[j]))) return null;
   const numericNames = numberedColumns(first);
+  const columns = first.map((_, j) => rows.map((r) => r[j].trim()));
   for (let j = 0; j < first.length; j++) {
     const v = first[j].trim();
     if (v === '' || (numericNames && NUMBER.test(v))) continue;
-    const below = rows.map((r) => r[j].trim());
+    const below = columns[j];
     if (NUMBER.test(v) && share(below, (b) => NUMBER.test(b)) >= 0.8) {
       return `column ${j + 1} starts with the number ${show(v)}, and the rows below hold numbers there too`;
     }
     if (below.includes(v) && isLabelLike(below)) {
       return `column ${j + 1}'s first value ${show(v)} recurs in the rows below, as labels do and column names do not`;
     }
-    if (isSentence(v) && share(below, isSentence) >= 0.5) return `column ${j + 1} starts with text, not a name: ${show(v)}`;
   }
-  return null;
+  // A sentence can head a column (survey exports name columns by their question), so text alone says data
+  // only when no field of the row could be a name.
+  if (first.some((v, j) => isNameLike(v.trim(), columns[j]))) return null;
+  const j = first.findIndex((v, k) => isSentence(v.trim()) && share(columns[k], isSentence) >= 0.5);
+  return j < 0 ? null : `column ${j + 1} starts with text, not a name: ${show(first[j].trim())}`;
+}
+
+/** Short, a few words, not a number and not a value of its column: what a column name looks like. */
+function isNameLike(v: string, below: readonly string[]): boolean {
+  return v !== '' && v.length <= 30 && v.split(/\s+/).length <= 3 && !NUMBER.test(v) && !below.includes(v);
 }
 
 /** The names a file without a header gets: column_1, column_2, ... */

@@ -21,6 +21,9 @@ describe('headerlessReason', () => {
     expect(headerlessReason(['0', '1', '2'], [['5', '0', '1'], ['7', '1', '0']])).toBeNull();
     // a header repeated below it (files concatenated with their headers)
     expect(headerlessReason(['text', 'label'], [['a', 'pos'], ['text', 'label'], ['b', 'label']])).toBeNull();
+    // a survey export names a column by its question; the other names show it is a header
+    const answers = [['2024-05-01 10:00', 'It was slow at first but the ending made it worth it', '4'], ['2024-05-01 11:30', 'Too long, and I could not follow the plot at all', '2']];
+    expect(headerlessReason(['Timestamp', 'What did you think of the film, and why?', 'Rating'], answers)).toBeNull();
     // nothing below with the same shape: no evidence either way
     expect(headerlessReason(['a', 'b'], [['x', 'y', 'z']])).toBeNull();
   });
@@ -28,7 +31,9 @@ describe('headerlessReason', () => {
   it('says why a first row reads as data', () => {
     expect(headerlessReason(['12', 'fine'], [['3', 'bad'], ['4', 'ok']])).toBe('column 1 starts with the number "12", and the rows below hold numbers there too');
     expect(headerlessReason(['great', 'pos'], [['awful', 'neg'], ['fine', 'pos']])).toBe(`column 2's first value "pos" recurs in the rows below, as labels do and column names do not`);
-    expect(headerlessReason(['this film was a quiet and lovely surprise', 'x'], [['one more long review of some film here', 'y']])).toMatch(/^column 1 starts with text, not a name/);
+    expect(headerlessReason(['this film was a quiet and lovely surprise'], [['one more long review of some film here']])).toBe(
+      'column 1 starts with text, not a name: "this film was a quiet and lovely surpris…"',
+    );
   });
 });
 
@@ -72,7 +77,7 @@ describe('a CSV without a header row', () => {
 
   it('a TSV without a header is detected the same way', async () => {
     const r = await parseFiles([{ source: memoryDataSource('klue.tsv', withoutHeader('ko_nli_klue_dev.sample.tsv')) }]);
-    expect(r.files[0].warnings?.[0]).toMatch(/^no header row: line 1 reads as data \(column 1 starts with text, not a name/);
+    expect(r.files[0].warnings?.[0]).toMatch(/^no header row: line 1 reads as data \(column 3's first value "contradiction" recurs/);
     expect(r.available).toEqual(['column_1', 'column_2', 'column_3']);
     expect(r.files[0].valid).toBe(30);
   });
