@@ -1,7 +1,7 @@
 /** Selects TF.js's WebGPU backend and describes the adapter; the one place the app asks for a GPU. */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { trackReads } from './kernels/direct';
 import { setSoftwareAdapter } from './kernels/select';
 
@@ -73,7 +73,52 @@ export async function useWebGpu(): Promise<void> {
   const ok = await tf.setBackend('webgpu');
   await tf.ready();
   if (!ok || tf.getBackend() !== 'webgpu') throw new Error(WEBGPU_HELP);
-  trackReads(tf.backend() as WebGPUBackend); // before any read: in-place updates must know of reads in flight
+  const backend = tf.backend() as WebGPUBackend;
+  trackReads(backend); // before any read: in-place updates must know of reads in flight
+  watchDevice(backend.device);
   const adapter = await adapterInUse();
   setSoftwareAdapter(adapter?.software ?? true);
+}
+
+const lostDevices = new WeakSet<GPUDevice>();
+function watchDevice(device: GPUDevice): void {
+  void device.lost.then(() => lostDevices.add(device));
+}
+
+/** Whether the GPUDevice TF.js is using now has been lost (driver reset, GPU process crash, `destroy()`). */
+export function webGpuDeviceLost(): boolean {
+  if (tf.getBackend() !== 'webgpu') return false;
+  return lostDevices.has((tf.backend() as WebGPUBackend).device);
+}
+
+/**
+ * After a device loss: drops TF.js's WebGPU backend (every tensor on it is gone) and registers a fresh one on a
+ * new adapter and device, with the descriptor tfjs-backend-webgpu's own factory uses (base.ts), then selects it.
+ */
+export async function resetWebGpu(): Promise<void> {
+  try {
+    tf.removeBackend('webgpu');
+  } catch {
+    /* disposing buffers of a lost device may throw; the backend is dropped either way */
+  }
+  tf.registerBackend('webgpu', async () => {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: tf.env().get('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance' });
+    if (!adapter) throw new Error('no WebGPU adapter after the device was lost');
+    const features: GPUFeatureName[] = [];
+    if (adapter.features.has('timestamp-query')) features.push('timestamp-query');
+    const l = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredFeatures: features,
+      requiredLimits: {
+        maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+        maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+        maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+        maxBufferSize: l.maxBufferSize,
+        maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+        maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      },
+    });
+    return new WebGPUBackend(device, adapter.info);
+  }, 3);
+  await useWebGpu();
 }

@@ -8,6 +8,7 @@ import type { KernelMode } from '../engine/kernels/select';
 import type { FeatureSet } from '../tokenize/features';
 import type { MaskedLmVocab } from '../tokenize/mlm';
 import type { TrainConfigInput } from '../train/config';
+import type { StoredCheckpoint, StoredResume } from '../persist/opfs';
 
 /** Where the worker reads config.json / model.safetensors / tokenizer files from. */
 export type ModelRef =
@@ -83,7 +84,8 @@ export type TrainCommand =
    */
   /** `kernels` forces a kernel family (`?kernels=` / `--kernels`); default 'auto' tunes them on this adapter first. */
   /** `init` 'random' trains the model's architecture from scratch: every weight re-initialised with the config's seed. */
-  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumable?: boolean; kernels?: KernelMode; init?: 'pretrained' | 'random' }
+  /** `resumeFrom` instead of `resume`: the worker reads the state itself from OPFS (runs/<runId>/<file>, persist/opfs.ts). */
+  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumeFrom?: { runId: string; file: string }; resumable?: boolean; kernels?: KernelMode; init?: 'pretrained' | 'random' }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Ends the run after the current step; the best checkpoint is kept and the final evaluations still run. */
@@ -94,7 +96,8 @@ export type TrainCommand =
    * 'best': the checkpoint files (best weights, else the current ones; LoRA merged) in Hugging Face format.
    * 'last': the resume state of the last evaluation (weights, optimizer, data position), for exact resume.
    */
-  | { type: 'export'; requestId: number; kind: CheckpointKind };
+  /** `to`: write it to OPFS under runs/<runId>/ from the worker and answer with `stored` only (where the worker has OPFS). */
+  | { type: 'export'; requestId: number; kind: CheckpointKind; to?: { runId: string } };
 
 // ─── worker → main ──────────────────────────────────────────────────────────────────────────────────
 export type RunState = 'loading' | 'training' | 'paused' | 'evaluating' | 'finished' | 'failed';
@@ -177,6 +180,11 @@ export type TrainEvent =
    * on pause and stop): `export` kind 'last' now returns it. Evaluations announce theirs with 'checkpoint' 'last'.
    */
   | { type: 'resumePoint'; step: number; reason: 'steps' | 'minutes' | 'pause' | 'stop' }
+  /**
+   * The GPU device was lost at `lostAt`; the worker took a new device, rebuilt the model from the resume point at
+   * `from` and continues (attempt `attempt` of `of`). Steps after `from` are trained again, with the same numbers.
+   */
+  | { type: 'recovered'; lostAt: number; from: number; attempt: number; of: number; message: string }
   | {
       type: 'done';
       reason: 'completed' | 'stopped' | 'early_stopping';
@@ -202,9 +210,10 @@ export type TrainEvent =
       requestId?: number;
     }
   | { type: 'prediction'; requestId: number; predictions: Prediction[]; result: SplitResult | null }
-  | { type: 'exported'; requestId: number; kind: 'best'; step: number | null; files: Record<string, Uint8Array> }
-  /** `resume` is null before the first evaluation. */
-  | { type: 'exported'; requestId: number; kind: 'last'; step: number | null; resume: ResumeState | null };
+  /** With `stored`, the files were written to OPFS and `files` is empty. */
+  | { type: 'exported'; requestId: number; kind: 'best'; step: number | null; files: Record<string, Uint8Array>; stored?: StoredCheckpoint }
+  /** `resume` is null before the first evaluation, and when `stored` says where OPFS holds it. */
+  | { type: 'exported'; requestId: number; kind: 'last'; step: number | null; resume: ResumeState | null; stored?: StoredResume };
 
 export function featureBuffers(f: FeatureSet): ArrayBuffer[] {
   const arrays = [f.inputIds, f.attentionMask, f.tokenTypeIds, f.labels, f.startPositions, f.endPositions, f.exampleIndex, f.offsets];

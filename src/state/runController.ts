@@ -5,7 +5,7 @@
  * `update` alone, so no fact is written to two places. The record is replaced on every change, never mutated,
  * and is what gets persisted.
  */
-import { appendEval, appendStep } from '../charts/history';
+import { appendEval, appendStep, truncateHistory } from '../charts/history';
 import * as data from '../client/dataClient';
 import type { TrainClient } from '../client/trainClient';
 import { saveCheckpoint, saveHistory, saveResumeState, saveRun, type RunRecord } from '../persist/runs';
@@ -163,6 +163,12 @@ export class RunController {
       case 'checkpoint':
         if (e.kind === 'best') this.update({ bestStep: e.step + off, bestMetric: { name: e.metric, value: e.value } });
         void this.saveWorkerCheckpoint(e.kind);
+        return;
+      case 'recovered':
+        // The steps after the resume point are trained again: the charts drop them and draw them anew.
+        set((s) => ({ history: truncateHistory(s.history, e.from + off), runNotice: e.message, logs: [...s.logs.slice(-49), `⚠ ${e.message}`] }));
+        this.update({ lastStep: e.from + off });
+        void this.persist(true);
         return;
       case 'resumePoint':
         // Between evaluations too (every N steps / M minutes, pause, stop): a reload continues from here.

@@ -89,7 +89,7 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
   get().run?.dispose();
   set({
     run, runId: r.id, runState: 'preparing', prepareMessage: 'Encoding the training data…', history, ...runView(r),
-    lastEval: null, lastTest: null, predictions: null, resultExamples: null, doneReason: null, runError: null, logs: [],
+    lastEval: null, lastTest: null, predictions: null, resultExamples: null, doneReason: null, runError: null, logs: [], runNotice: null,
   });
   try {
     const progress = (label: string) => (p: { loaded: number; total: number }) => set({ prepareMessage: `${label} ${p.loaded} / ${p.total}` });

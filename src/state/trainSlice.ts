@@ -42,6 +42,8 @@ export interface TrainSlice {
   doneReason: string | null;
   runError: { kind: ErrorKind; message: string; hint?: string; checkpointStep: number | null } | null;
   logs: string[];
+  /** Something the run survived that the user should see (a GPU device loss and where it continued from). */
+  runNotice: string | null;
 
   applyPreset(id: string): void;
   setConfig<K extends keyof TrainConfig>(key: K, value: TrainConfig[K]): void;
@@ -67,6 +69,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set) => ({
   history: emptyHistory(),
   lastEval: null,
   lastTest: null,
+  runNotice: null,
   bestStep: null,
   bestMetric: null,
   checkpointStep: null,

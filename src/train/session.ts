@@ -3,12 +3,12 @@
  * load the model on WebGPU, run a Trainer, answer predict/export with the kept weights.
  */
 import type { Task } from '../data/types';
-import { useWebGpu } from '../engine/backend';
+import { resetWebGpu, useWebGpu, webGpuDeviceLost } from '../engine/backend';
 import { describeLoadReport, loadModel } from '../engine/checkpoint';
 import type { BertFamilyModel } from '../engine/model';
 import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
 import type { KernelMode } from '../engine/kernels/select';
-import type { CheckpointKind, ModelRef, TrainCommand, TrainEvent } from '../protocol/train';
+import type { CheckpointKind, ModelRef, ResumeState, TrainCommand, TrainEvent } from '../protocol/train';
 import { setKernelMode } from '../engine/kernels/select';
 import { describeTuning } from '../engine/kernels/autotune';
 import { autotuneModel } from '../engine/tuning';
@@ -20,9 +20,13 @@ import { validateTrainConfig } from './configValidate';
 import { evaluateSplit, maskedEvalOptions } from './evaluate';
 import { batchMasking } from './masking';
 import type { MaskedLmVocab } from '../tokenize/mlm';
+import { exportedCheckpoint, exportedResume, readResumeFrom } from './storedExport';
 import { Trainer } from './trainer';
 
 export type Emit = (event: TrainEvent) => void;
+
+/** Device losses a run survives (each one continues from the latest resume point on a new device). */
+export const MAX_RECOVERIES = 3;
 
 export function fileSourceOf(ref: ModelRef): FileSource {
   switch (ref.kind) {
@@ -61,7 +65,7 @@ export class TrainSession {
       case 'predict':
         return this.predict(cmd);
       case 'export':
-        return this.export(cmd.requestId, cmd.kind);
+        return this.export(cmd.requestId, cmd.kind, cmd.to);
     }
   }
 
@@ -77,12 +81,13 @@ export class TrainSession {
     if (spec.head === 'mlm' && !data.mlm) return this.fail('invalid_data', 'masked-LM training needs the tokenizer\'s vocabulary with the data (TrainData.mlm)');
     let model: BertFamilyModel;
     let loadReport: string[];
+    const { head, problemType } = spec;
+    const loadOpts = { head, problemType, seed: config.seed, init: cmd.init ?? 'pretrained', ...(spec.hasLabelVocabulary ? { labels: data.labels } : {}) } as const;
     try {
       setKernelMode(cmd.kernels ?? 'auto');
       await useWebGpu();
       this.source = fileSourceOf(cmd.model);
-      const { head, problemType } = spec;
-      const loaded = await loadModel(this.source, { head, problemType, seed: config.seed, init: cmd.init ?? 'pretrained', ...(spec.hasLabelVocabulary ? { labels: data.labels } : {}) });
+      const loaded = await loadModel(this.source, loadOpts);
       model = loaded.model;
       loadReport = describeLoadReport(loaded.report);
     } catch (e) {
@@ -95,28 +100,79 @@ export class TrainSession {
     }
     Object.assign(this, { model, config, task: data.task, labels: data.labels, mlm: data.mlm ?? null });
     await this.tuneKernels(model, cmd.kernels ?? 'auto', config.batchSize, bucketsUsed(data.train));
-    this.trainer = new Trainer({
-      model,
-      task: data.task,
-      labels: data.labels,
-      config,
-      train: new FeatureBatches(data.train, {
-        batchSize: config.batchSize,
-        shuffle: true,
-        seed: config.seed,
-        labelKind: labelKindOf(data.task),
-        ...(data.mlm ? { mlm: batchMasking(data.mlm, config) } : {}),
-      }),
-      ...(data.mlm ? { mlmVocab: data.mlm } : {}),
-      trainFeatures: data.train,
-      ...(data.validation ? { validation: data.validation } : {}),
-      ...(data.test ? { test: data.test } : {}),
-      loadReport,
-      ...(cmd.resume ? { resume: cmd.resume } : {}),
-      keepResumeState: cmd.resumable ?? false,
-      onEvent: this.emit,
-    });
-    await this.trainer.run();
+    const trainerFor = (m: BertFamilyModel, resume: ResumeState | undefined, onEvent: Emit) =>
+      new Trainer({
+        model: m,
+        task: data.task,
+        labels: data.labels,
+        config,
+        train: new FeatureBatches(data.train, {
+          batchSize: config.batchSize,
+          shuffle: true,
+          seed: config.seed,
+          labelKind: labelKindOf(data.task),
+          ...(data.mlm ? { mlm: batchMasking(data.mlm, config) } : {}),
+        }),
+        ...(data.mlm ? { mlmVocab: data.mlm } : {}),
+        trainFeatures: data.train,
+        ...(data.validation ? { validation: data.validation } : {}),
+        ...(data.test ? { test: data.test } : {}),
+        loadReport,
+        ...(resume ? { resume } : {}),
+        keepResumeState: cmd.resumable ?? false,
+        onEvent,
+      });
+    const resume = cmd.resume ?? (cmd.resumeFrom ? await readResumeFrom(cmd.resumeFrom) : undefined);
+    if (resume instanceof Error) return this.fail('load_failed', resume.message);
+    await this.runRecovering(trainerFor, resume, loadOpts);
+  }
+
+  /**
+   * Runs the trainer; when the GPU device is lost mid-run (and the run keeps resume states), takes a new device,
+   * reloads the model and continues from the latest resume point, at most MAX_RECOVERIES times. Dropout and data
+   * order are functions of the seed and the position, so the continued run takes the same steps.
+   */
+  private async runRecovering(
+    trainerFor: (m: BertFamilyModel, resume: ResumeState | undefined, onEvent: Emit) => Trainer,
+    first: ResumeState | undefined,
+    loadOpts: Parameters<typeof loadModel>[1],
+  ): Promise<void> {
+    let resume = first;
+    for (let attempt = 1; ; attempt++) {
+      // After a device loss the trainer's error (and its 'failed' state) is held back while a recovery is possible.
+      const held: TrainEvent[] = [];
+      const onEvent: Emit = (e) => {
+        if (held.length || (e.type === 'error' && e.requestId === undefined && (e.kind === 'device_lost' || webGpuDeviceLost()))) held.push(e);
+        else this.emit(e);
+      };
+      this.trainer = trainerFor(this.model!, resume, onEvent);
+      await this.trainer.run();
+      if (!held.length) return;
+      const lost = held[0] as Extract<TrainEvent, { type: 'error' }>;
+      const point = this.trainer.resumeState();
+      if (attempt > MAX_RECOVERIES || !point) {
+        held.forEach(this.emit);
+        return;
+      }
+      try {
+        this.model?.dispose();
+      } catch {
+        /* its buffers went with the device */
+      }
+      this.model = null;
+      try {
+        await resetWebGpu();
+        this.model = (await loadModel(this.source!, loadOpts)).model;
+      } catch (e) {
+        held.forEach(this.emit);
+        this.emit({ type: 'log', level: 'warn', message: `GPU recovery failed: ${(e as Error).message}` });
+        return;
+      }
+      const message = `The GPU device was lost at step ${lost.step} (${lost.message}). A new device was set up and the run continues from its resume point at step ${point.step} (recovery ${attempt} of ${MAX_RECOVERIES}).`;
+      this.emit({ type: 'recovered', lostAt: lost.step, from: point.step, attempt, of: MAX_RECOVERIES, message });
+      this.emit({ type: 'log', level: 'warn', message });
+      resume = point;
+    }
   }
 
   /** In mode 'auto', measures each kernel variant at the run's shapes and keeps the faster (kernels/autotune.ts). */
@@ -147,16 +203,15 @@ export class TrainSession {
     }
   }
 
-  private async export(requestId: number, kind: CheckpointKind): Promise<void> {
+  private async export(requestId: number, kind: CheckpointKind, to?: { runId: string }): Promise<void> {
     if (!this.model || !this.trainer) return this.refuse(requestId, 'invalid_config', 'nothing to export: start a run first');
     if (kind === 'last') {
-      const resume = this.trainer.resumeState();
-      this.emit({ type: 'exported', requestId, kind, step: resume?.step ?? null, resume });
+      this.emit(await exportedResume(requestId, this.trainer.resumeState(), to));
       return;
     }
     const { step, values } = await this.trainer.exportValues();
     const files = await checkpointFiles(this.model, values, { labels: this.labels, source: this.source ?? undefined });
-    this.emit({ type: 'exported', requestId, kind, step, files });
+    this.emit(await exportedCheckpoint(requestId, step, files, to));
   }
 
   /** A request (predict, export) that cannot be answered: an error for that request; the run goes on. */

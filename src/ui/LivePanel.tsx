@@ -17,6 +17,7 @@ export function LivePanel() {
   const error = useStudio((s) => s.runError);
   const task = useStudio((s) => s.summary?.task ?? null);
   const logs = useStudio((s) => s.logs);
+  const notice = useStudio((s) => s.runNotice);
   if (!runId) return null;
   const spec = taskSpec(task ?? DEFAULT_TASK);
   const metrics = spec.chartedMetrics;
@@ -27,6 +28,11 @@ export function LivePanel() {
       <h2 id="live-title">4 · Live</h2>
       <RunProgress />
       {prepare && <p aria-live="polite">{prepare}</p>}
+      {notice && (
+        <p className="warn-text" role="status" data-testid="run-notice">
+          {notice}
+        </p>
+      )}
       {error && (
         <div className="bad" role="alert">
           <strong>{error.message}</strong>

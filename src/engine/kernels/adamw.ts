@@ -144,12 +144,12 @@ export function adamwStepInPlace(t: AdamWTensors, g: tf.Tensor, s: AdamWScalars,
   return true;
 }
 
-let ones: tf.Scalar | null = null;
+let ones: { backend: tf.KernelBackend; t: tf.Scalar } | null = null;
 
-/** A kept scalar 1 for updates without a gradient scale (one upload, not one per call). */
+/** A kept scalar 1 for updates without a gradient scale (one upload per backend: a new device after a loss gets its own). */
 function one(): tf.Scalar {
-  if (!ones || ones.isDisposed) ones = tf.keep(tf.scalar(1));
-  return ones;
+  if (!ones || ones.t.isDisposed || ones.backend !== tf.backend()) ones = { backend: tf.backend(), t: tf.keep(tf.scalar(1)) };
+  return ones.t;
 }
 
 /**
