@@ -145,11 +145,14 @@ export function explainSplits(files: readonly { name: string; split?: SplitName 
   if (!named.some((c) => c.split === 'train') && first >= 0) {
     const h = hints[first];
     const was = h ? `its name suggests ${h.split} ("${h.word}"), but ` : '';
-    named[first] = { split: 'train', why: `${was}no file was in the train split, so the first file trains and part of its rows is held out` };
+    // Its rows are held out for validation only when no other file validates (session.ts applySplit).
+    const heldOut = !named.some((c, i) => i !== first && c.split === 'validation');
+    named[first] = { split: 'train', why: `${was}no file was in the train split, so the first file trains${heldOut ? ' and part of its rows is held out' : ''}` };
   }
   return named;
 }
 
+/** The splits alone: explainSplits without the reasons. */
 export function assignSplits(files: readonly { name: string; split?: SplitName }[]): SplitName[] {
   return explainSplits(files).map((c) => c.split);
 }

@@ -36,7 +36,13 @@ describe('explainSplits', () => {
   });
 
   it('several name-guessed non-training files: the first one trains, the others keep their guess', () => {
-    expect(explainSplits([{ name: 'a_valid.csv' }, { name: 'b_test.csv' }]).map((c) => c.split)).toEqual(['train', 'test']);
+    const [a, b] = explainSplits([{ name: 'a_valid.csv' }, { name: 'b_test.csv' }]);
+    expect([a.split, b.split]).toEqual(['train', 'test']);
+    expect(a.why).toBe('its name suggests validation ("valid"), but no file was in the train split, so the first file trains and part of its rows is held out');
+    // Another file still validates: nothing is held out of the first.
+    const [c, d] = explainSplits([{ name: 'a_dev.csv' }, { name: 'b_dev.csv' }]);
+    expect([c.split, d.split]).toEqual(['train', 'validation']);
+    expect(c.why).toBe('its name suggests validation ("dev"), but no file was in the train split, so the first file trains');
   });
 
   it('an explicit choice is never overridden, even when nothing trains', () => {
