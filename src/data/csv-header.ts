@@ -2,8 +2,9 @@
  * Whether a CSV/TSV file's first row is a header. Exported datasets often drop it (GLUE's SST-2 test files,
  * NSMC dumps, `df.to_csv(header=False)`), and taking a data row for column names loses that row and leaves
  * the columns named after one review. The test is conservative: a first row is data only when a column gives
- * evidence that a name would not: a number where the rows below hold numbers, a value that recurs below it
- * (labels do, names do not), or a sentence. Anything short, name-like and unique stays a header.
+ * evidence that a name would not: a number where the rows below hold numbers, or a value that recurs below it
+ * (labels do, names do not); or when every field is a sentence (a survey may name a column by its question,
+ * but not all of them). A row with anything short, name-like and unique stays a header.
  */
 
 /** The first rows looked at, after the first. */
