@@ -3,8 +3,8 @@
  * NSMC dumps, `df.to_csv(header=False)`), and taking a data row for column names loses that row and leaves
  * the columns named after one review. The test is conservative: a first row is data only when a column gives
  * evidence that a name would not: a number where the rows below hold numbers, or a value that recurs below it
- * (labels do, names do not); or when every field is a sentence (a survey may name a column by its question,
- * but not all of them). A row with anything short, name-like and unique stays a header.
+ * (labels do, names do not); or a sentence, when no field of the row could be a name (a survey may name a
+ * column by its question, but not every column). A row with a short, name-like, unique field stays a header.
  */
 
 /** The first rows looked at, after the first. */
