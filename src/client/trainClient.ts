@@ -45,9 +45,12 @@ export class TrainClient {
     this.rpc.post(cmd, trainTransferList(cmd));
   }
 
-  /** 'best': Hugging Face files of the best weights; 'last': the resume state of the last evaluation. */
-  exportCheckpoint<K extends CheckpointKind>(kind: K): Promise<Extract<Exported, { kind: K }>> {
-    return this.rpc.request<Extract<Exported, { kind: K }>>({ type: 'export', kind }, { timeoutMs: EXPORT_TIMEOUT_MS }).done;
+  /**
+   * 'best': Hugging Face files of the best weights; 'last': the resume state of the last evaluation. With `to`, the
+   * worker writes it to OPFS under that run and answers with where (`stored`), where it can.
+   */
+  exportCheckpoint<K extends CheckpointKind>(kind: K, to?: { runId: string }): Promise<Extract<Exported, { kind: K }>> {
+    return this.rpc.request<Extract<Exported, { kind: K }>>({ type: 'export', kind, ...(to ? { to } : {}) }, { timeoutMs: EXPORT_TIMEOUT_MS }).done;
   }
 
   terminate(): void {

@@ -103,6 +103,75 @@ export interface TensorToWrite {
   data: Float32Array | Int32Array;
 }
 
+/** Where each tensor of a file lies (absolute byte offsets), and the header bytes (length prefix included) to write first. */
+export interface SafetensorsLayout {
+  header: Uint8Array;
+  tensors: { name: string; dtype: 'F32' | 'I32'; shape: number[]; begin: number; end: number }[];
+  totalBytes: number;
+}
+
+/**
+ * The file's layout from names and shapes alone, so a writer can put each tensor at its offset one at a time
+ * (src/persist/opfs.ts streams GB-sized states this way). Sorted by name, header padded with spaces to a multiple of 8.
+ */
+export function safetensorsLayout(specs: { name: string; shape: number[]; dtype: 'F32' | 'I32' }[], metadata: Record<string, string> = { format: 'pt' }): SafetensorsLayout {
+  const sorted = [...specs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  const relative: { name: string; dtype: 'F32' | 'I32'; shape: number[]; begin: number; end: number }[] = [];
+  for (const t of sorted) {
+    const size = t.shape.reduce((a, b) => a * b, 1) * 4;
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + size] };
+    relative.push({ name: t.name, dtype: t.dtype, shape: t.shape, begin: offset, end: offset + size });
+    offset += size;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = json.byteLength + ((8 - (json.byteLength % 8)) % 8);
+  const bytes = new Uint8Array(8 + padded).fill(0x20, 8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(padded), true);
+  bytes.set(json, 8);
+  const start = bytes.byteLength;
+  return { header: bytes, tensors: relative.map((t) => ({ ...t, begin: start + t.begin, end: start + t.end })), totalBytes: start + offset };
+}
+
+/**
+ * The header of a file read piecewise: `prefix` holds its first 8 bytes, `json` the N header bytes after them.
+ * Offsets come back absolute; each is checked against the file's size, as parseSafetensors does.
+ */
+export function parseSafetensorsHeader(json: Uint8Array, fileBytes: number, fileName = 'model.safetensors'): { tensors: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[]; metadata: Record<string, string> } {
+  let header: Record<string, HeaderEntry | Record<string, string>>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(json));
+  } catch (e) {
+    throw new Error(`${fileName}: header is not valid JSON (${(e as Error).message})`);
+  }
+  const dataStart = 8 + json.byteLength;
+  const tensors: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = entry as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: [begin, end] } = entry as HeaderEntry;
+    const width = BYTES_PER[dtype];
+    if (width === undefined) throw new Error(`${fileName}: tensor ${name} has unsupported dtype ${dtype}`);
+    if (end - begin !== shape.reduce((a, b) => a * b, 1) * width || dataStart + end > fileBytes) {
+      throw new Error(`${fileName}: tensor ${name} (${dtype} ${JSON.stringify(shape)}) has bad offsets [${begin}, ${end}]`);
+    }
+    tensors.push({ name, dtype, shape, begin: dataStart + begin, end: dataStart + end });
+  }
+  return { tensors, metadata };
+}
+
+/** The header length a file's first 8 bytes announce (u64 LE). */
+export function safetensorsHeaderLength(prefix: Uint8Array, fileBytes: number, fileName = 'model.safetensors'): number {
+  if (fileBytes < 8 || prefix.byteLength < 8) throw new Error(`${fileName}: too short to be a safetensors file`);
+  const n = Number(new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true));
+  if (n <= 0 || 8 + n > fileBytes) throw new Error(`${fileName}: header length ${n} does not fit in ${fileBytes} bytes`);
+  return n;
+}
+
 /**
  * Writes F32 (or I32) tensors like the Python library: tensors sorted by (dtype size desc, name), header padded with
  * spaces to a multiple of 8, `{"format": "pt"}` metadata so `transformers` loads it as a PyTorch checkpoint.

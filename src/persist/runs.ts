@@ -5,6 +5,7 @@ import type { Prediction, ResumeState, SplitResult } from '../protocol/train';
 import type { TrainConfigInput } from '../train/config';
 import type { History } from '../charts/history';
 import { get, getAll, put, remove } from './db';
+import { CHECKPOINT_PREFIX, pruneRunFiles, readCheckpointFiles, removeRunEntry, removeRunFiles, RESUME_PREFIX, type StoredCheckpoint, type StoredResume } from './opfs';
 
 /** Where the run's starting weights came from (serialisable; files of local models are in `models`). */
 export type ModelChoice =
@@ -51,11 +52,19 @@ export interface RunRecord {
   lineByLine?: true;
 }
 
-/** The best weights in Hugging Face format: what Export downloads. */
+/** The best weights in Hugging Face format: what Export downloads (Files read from OPFS lazily, else bytes). */
 export interface CheckpointRecord {
   step: number;
-  files: Record<string, Uint8Array>;
+  files: Record<string, Uint8Array | Blob>;
 }
+
+/** What IndexedDB holds for a checkpoint: the files themselves (no OPFS) or where OPFS has them. */
+type StoredCheckpointRecord = { step: number; files: Record<string, Uint8Array> } | { step: number; stored: StoredCheckpoint };
+
+/** A resume state as IndexedDB holds it: the whole state (no OPFS: Node, old browsers) or a pointer to its OPFS file. */
+export type ResumeRecord = ResumeState | StoredResume;
+
+export const isStoredResume = (r: ResumeRecord): r is StoredResume => 'file' in r && typeof r.file === 'string';
 
 /** Resume states live beside the checkpoints, under their own key (no schema change of the database). */
 const resumeKey = (id: string) => `${id}#resume`;
@@ -64,16 +73,47 @@ export const saveRun = (r: RunRecord) => put('runs', r.id, r);
 export const loadRuns = async () => (await getAll<RunRecord>('runs')).sort((a, b) => b.createdAt - a.createdAt);
 export const saveHistory = (id: string, h: History) => put('history', id, h);
 export const loadHistory = (id: string) => get<History>('history', id);
-export const saveCheckpoint = (id: string, c: CheckpointRecord) => put('checkpoints', id, c);
-export const loadCheckpoint = (id: string) => get<CheckpointRecord>('checkpoints', id);
+export const saveCheckpoint = (id: string, c: { step: number; files: Record<string, Uint8Array> }) => put('checkpoints', id, c);
+export async function loadCheckpoint(id: string): Promise<CheckpointRecord | null> {
+  const c = await get<StoredCheckpointRecord>('checkpoints', id);
+  if (!c || !('stored' in c)) return c;
+  return { step: c.step, files: await readCheckpointFiles(id, c.stored) };
+}
 /** The last evaluation's weights, AdamW state and data position: what a reload resumes from exactly. */
 export const saveResumeState = (id: string, r: ResumeState) => put('checkpoints', resumeKey(id), r);
-export const loadResumeState = (id: string) => get<ResumeState>('checkpoints', resumeKey(id));
+export const loadResumeState = (id: string) => get<ResumeRecord>('checkpoints', resumeKey(id));
+
+/**
+ * The switch of an atomic replace: the worker wrote the new file completely under a new name; pointing at it is
+ * one IndexedDB put; only then are the older files (and any interrupted write) removed. A failed put removes the
+ * new file instead, and the previous point stays the one a resume reads.
+ */
+export async function switchResumeState(id: string, stored: StoredResume): Promise<void> {
+  try {
+    await put('checkpoints', resumeKey(id), stored);
+  } catch (e) {
+    await removeRunEntry(id, stored.file);
+    throw e;
+  }
+  await pruneRunFiles(id, RESUME_PREFIX, stored.file);
+}
+
+/** The same switch for a best checkpoint written to OPFS. */
+export async function switchCheckpoint(id: string, stored: StoredCheckpoint): Promise<void> {
+  try {
+    await put('checkpoints', id, { step: stored.step, stored } satisfies StoredCheckpointRecord);
+  } catch (e) {
+    await removeRunEntry(id, stored.dir);
+    throw e;
+  }
+  await pruneRunFiles(id, CHECKPOINT_PREFIX, stored.dir);
+}
+
 export const saveDataset = (id: string, files: DataFile[]) => put('datasets', id, files);
 export const loadDataset = (id: string) => get<DataFile[]>('datasets', id);
 export const saveModelFiles = (key: string, files: File[]) => put('models', key, files);
 export const loadModelFiles = (key: string) => get<File[]>('models', key);
 
 export async function deleteRun(id: string): Promise<void> {
-  await Promise.all([remove('runs', id), remove('history', id), remove('checkpoints', id), remove('checkpoints', resumeKey(id))]);
+  await Promise.all([remove('runs', id), remove('history', id), remove('checkpoints', id), remove('checkpoints', resumeKey(id)), removeRunFiles(id)]);
 }

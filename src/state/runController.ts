@@ -8,7 +8,7 @@
 import { appendEval, appendStep, truncateHistory } from '../charts/history';
 import * as data from '../client/dataClient';
 import type { TrainClient } from '../client/trainClient';
-import { saveCheckpoint, saveHistory, saveResumeState, saveRun, type RunRecord } from '../persist/runs';
+import { saveCheckpoint, saveHistory, saveResumeState, saveRun, switchCheckpoint, switchResumeState, type RunRecord } from '../persist/runs';
 import type { CheckpointKind, TrainCommand, TrainEvent } from '../protocol/train';
 import { useStudio, type Studio } from './store';
 
@@ -109,14 +109,17 @@ export class RunController {
     if (!client || (kind === 'last' && this.current.stepOffset > 0)) return this.exporting;
     this.exporting = this.exporting.then(async () => {
       const id = this.current.id;
+      // The worker writes to OPFS where it can (runs/<id>/) and answers with where; IndexedDB then points there.
       if (kind === 'last') {
-        const ev = await client.exportCheckpoint('last');
-        if (ev.resume) await saveResumeState(id, ev.resume).catch(() => undefined);
+        const ev = await client.exportCheckpoint('last', { runId: id });
+        if (ev.stored) await switchResumeState(id, ev.stored);
+        else if (ev.resume) await saveResumeState(id, ev.resume).catch(() => undefined);
         return;
       }
-      const ev = await client.exportCheckpoint('best');
+      const ev = await client.exportCheckpoint('best', { runId: id });
       const step = (ev.step ?? 0) + this.current.stepOffset;
-      await saveCheckpoint(id, { step, files: ev.files }).catch(() => undefined);
+      if (ev.stored) await switchCheckpoint(id, { ...ev.stored, step });
+      else await saveCheckpoint(id, { step, files: ev.files }).catch(() => undefined);
       this.update({ checkpointStep: step });
       await this.persist();
     }).catch((e: unknown) => {

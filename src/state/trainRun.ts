@@ -6,7 +6,7 @@
 import { emptyHistory, type History } from '../charts/history';
 import * as data from '../client/dataClient';
 import { TrainClient } from '../client/trainClient';
-import { saveDataset, type CheckpointRecord, type RunRecord } from '../persist/runs';
+import { isStoredResume, saveDataset, type CheckpointRecord, type ResumeRecord, type RunRecord } from '../persist/runs';
 import { taskSpec } from '../tasks/index';
 import type { EvalSplitData, ResumeState } from '../protocol/train';
 import { resumeConfig } from './resumeConfig';
@@ -81,7 +81,7 @@ export async function startTraining(): Promise<void> {
  * schedule and data position); without it, `checkpoint` restarts the steps left from the best weights (runs
  * saved before resume states existed); `checkpoint` is also what Export downloads until a new best comes.
  */
-export async function launch(saved: RunRecord, modelFiles: File[], history: History, checkpoint: CheckpointRecord | null, resume: ResumeState | null): Promise<void> {
+export async function launch(saved: RunRecord, modelFiles: File[], history: History, checkpoint: CheckpointRecord | null, resume: ResumeRecord | null): Promise<void> {
   const fromBest = resume ? null : checkpoint;
   const offset = fromBest?.step ?? 0;
   const run = new RunController({ ...saved, stepOffset: offset, checkpointStep: checkpoint?.step ?? null }, history.elapsedMs.at(-1) ?? 0);
@@ -111,13 +111,19 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
     const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
     run.send({
       type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test, ...mlm }, config,
-      resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...(resume ? { resume } : {}),
+      resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...resumeField(r.id, resume),
     });
     run.update({ status: 'running' });
     await run.persist(true);
   } catch (e) {
     run.fail('internal', (e as Error).message);
   }
+}
+
+/** A state stored in OPFS is read by the worker itself (only its name travels); an IndexedDB one is sent whole. */
+function resumeField(runId: string, resume: ResumeRecord | null): { resume?: ResumeState; resumeFrom?: { runId: string; file: string } } {
+  if (!resume) return {};
+  return isStoredResume(resume) ? { resumeFrom: { runId, file: resume.file } } : { resume };
 }
 
 /** The checkpoint's weights and config with the starting model's tokenizer files. */
