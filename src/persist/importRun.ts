@@ -80,3 +80,47 @@ export function importTrainerOutput(files: TrainerOutputFiles, meta: { id: strin
   };
   return { record, history: imported.history, notes };
 }
+
+/** Trainer bookkeeping and PyTorch pickles: not part of the checkpoint the studio stores. */
+const NOT_CHECKPOINT = new Set(['trainer_state.json', 'training_config.json', 'training_args.bin', 'optimizer.pt', 'scheduler.pt', 'rng_state.pth', 'scaler.pt', 'pytorch_model.bin', 'all_results.json', 'train_results.json', 'eval_results.json']);
+
+export interface TrainerFolderChoice {
+  /** Path of each file to read, by role; null when absent. */
+  config: string | null;
+  state: string | null;
+  trainingConfig: string | null;
+  /** Files that become the run's checkpoint (weights, config, tokenizer), by their name. */
+  checkpoint: Map<string, string>;
+  /** Why the import cannot go on (no config.json / trainer_state.json), or what will be missing. */
+  errors: string[];
+  notes: string[];
+}
+
+/**
+ * Which dropped files are what. A picked folder brings its checkpoint-<step>/ subfolders too: of each file
+ * name the shallowest path wins (the output folder's own files: the final or best model). The Trainer project's
+ * training_config.json may sit one level up; it is taken from any depth.
+ */
+export function chooseTrainerFiles(paths: readonly string[]): TrainerFolderChoice {
+  const byName = new Map<string, string>();
+  const depth = (p: string) => p.split('/').length;
+  for (const p of paths) {
+    const name = p.split('/').pop()!;
+    const seen = byName.get(name);
+    if (!seen || depth(p) < depth(seen)) byName.set(name, p);
+  }
+  const errors: string[] = [];
+  const notes: string[] = [];
+  if (!byName.has('config.json')) errors.push('no config.json (the saved model\'s configuration)');
+  if (!byName.has('trainer_state.json')) errors.push('no trainer_state.json (trainer.save_state() writes it into the output folder)');
+  const checkpoint = new Map([...byName].filter(([name]) => !NOT_CHECKPOINT.has(name)));
+  const hasSafetensors = [...checkpoint.keys()].some((n) => n.endsWith('.safetensors'));
+  if (!hasSafetensors) {
+    notes.push(
+      byName.has('pytorch_model.bin')
+        ? 'the weights are in pytorch_model.bin, which the browser cannot read: charts and metrics are imported, the model is not (save with save_safetensors=True, the default from transformers 4.35)'
+        : 'no model.safetensors: charts and metrics are imported, the model is not',
+    );
+  }
+  return { config: byName.get('config.json') ?? null, state: byName.get('trainer_state.json') ?? null, trainingConfig: byName.get('training_config.json') ?? null, checkpoint: hasSafetensors ? checkpoint : new Map(), errors, notes };
+}

@@ -1,11 +1,20 @@
 import { useStudio } from '../state/store';
+import { CompareRuns } from './CompareRuns';
+import { ImportTrainerRun } from './ImportTrainerRun';
 
-/** Runs saved in this browser: open (charts, results, export), resume, delete. */
+/** Runs saved in this browser: open (charts, results, export), resume, delete, compare; Trainer runs imported. */
 export function RunsPanel() {
   const runs = useStudio((s) => s.runs);
   const current = useStudio((s) => s.runId);
   const { openRun, resumeSavedRun, deleteSavedRun } = useStudio.getState();
-  if (!runs.length) return null;
+  if (!runs.length) {
+    return (
+      <section className="panel" aria-labelledby="runs-title" id="runs">
+        <h2 id="runs-title">Runs in this browser</h2>
+        <ImportTrainerRun />
+      </section>
+    );
+  }
   return (
     <section className="panel" aria-labelledby="runs-title" id="runs">
       <h2 id="runs-title">Runs in this browser</h2>
@@ -47,6 +56,8 @@ export function RunsPanel() {
           ))}
         </tbody>
       </table>
+      <CompareRuns />
+      <ImportTrainerRun />
     </section>
   );
 }

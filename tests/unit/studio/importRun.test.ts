@@ -1,7 +1,7 @@
 /** A Trainer output folder → a run record and its history (src/persist/importRun.ts). */
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { importTrainerOutput } from '../../../src/persist/importRun';
+import { chooseTrainerFiles, importTrainerOutput } from '../../../src/persist/importRun';
 
 const state = JSON.parse(readFileSync(new URL('../export/trainer_state.cls-4.27.json', import.meta.url), 'utf8'));
 const config = { architectures: ['BertForSequenceClassification'], _name_or_path: 'public/models/tiny-bert', id2label: { '1': 'positive', '0': 'negative' }, problem_type: 'single_label_classification' as const };
@@ -44,4 +44,32 @@ test('a QA checkpoint has no label vocabulary', () => {
   expect(record.task).toBe('qa');
   expect(record.labels).toEqual([]);
   expect(record.final!.validation).toBeNull();
+});
+
+test('which dropped files are what: the output folder\'s own files over its checkpoint-<step>/ copies', () => {
+  const choice = chooseTrainerFiles([
+    'output/checkpoint-5/config.json',
+    'output/checkpoint-5/model.safetensors',
+    'output/checkpoint-5/trainer_state.json',
+    'output/config.json',
+    'output/model.safetensors',
+    'output/trainer_state.json',
+    'output/training_args.bin',
+    'output/tokenizer.json',
+  ]);
+  expect(choice).toMatchObject({ config: 'output/config.json', state: 'output/trainer_state.json', trainingConfig: null, errors: [], notes: [] });
+  expect([...choice.checkpoint]).toEqual([
+    ['config.json', 'output/config.json'],
+    ['model.safetensors', 'output/model.safetensors'],
+    ['tokenizer.json', 'output/tokenizer.json'],
+  ]);
+});
+
+test('a 4.27 folder (pytorch_model.bin) imports charts and metrics, not the weights; without trainer_state.json nothing', () => {
+  const old = chooseTrainerFiles(['config.json', 'pytorch_model.bin', 'trainer_state.json', 'training_config.json']);
+  expect(old.errors).toEqual([]);
+  expect(old.trainingConfig).toBe('training_config.json');
+  expect(old.checkpoint.size).toBe(0);
+  expect(old.notes[0]).toMatch(/pytorch_model.bin, which the browser cannot read/);
+  expect(chooseTrainerFiles(['model.safetensors']).errors).toEqual(['no config.json (the saved model\'s configuration)', 'no trainer_state.json (trainer.save_state() writes it into the output folder)']);
 });
