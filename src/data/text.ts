@@ -1,4 +1,4 @@
-import { BROKEN_UTF8, type Line } from './lines.ts';
+import { brokenUtf8Reason, type Line } from './lines.ts';
 import type { RawRecord } from './records.ts';
 
 /**
@@ -10,7 +10,7 @@ export async function* readText(batches: AsyncIterable<Line[]>): AsyncGenerator<
   for await (const lines of batches) {
     const out: RawRecord[] = [];
     for (const { line, text, badUtf8 } of lines) {
-      if (badUtf8) out.push({ line, row: null, issues: [{ line, field: 'text', reason: BROKEN_UTF8 }] });
+      if (badUtf8) out.push({ line, row: null, issues: [{ line, field: 'text', reason: brokenUtf8Reason(text) }] });
       else if (text.trim() !== '') out.push({ line, row: { text } });
     }
     if (out.length) yield out;
