@@ -10,13 +10,15 @@ import { memoryDataSource } from '../../../src/data/read.ts';
 const bytes = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
 
 describe('broken UTF-8 gives its column, in every line format', () => {
-  it('JSONL row, CSV row, CoNLL token', async () => {
+  it('JSONL row, CSV row, CoNLL token, plain-text line', async () => {
     const jsonl = await parseFiles([{ source: memoryDataSource('a.jsonl', bytes('{"text": "ok", "label": "p"}\n{"text": "b\xffd", "label": "p"}\n')) }]);
     expect(jsonl.errors).toEqual([{ file: 'a.jsonl', line: 2, field: '(row)', reason: 'broken UTF-8: the line is not valid UTF-8 text (column 12)' }]);
     const csv = await parseFiles([{ source: memoryDataSource('a.csv', bytes('text,label\nok,p\nb\xc3,p\n')) }]);
     expect(csv.errors).toEqual([{ file: 'a.csv', line: 3, field: '(row)', reason: 'broken UTF-8: the line is not valid UTF-8 text (column 2)' }]);
     const conll = await parseFiles([{ source: memoryDataSource('a.conll', bytes('EU B-ORG\nrejects O\n\nPe\xfft B-PER\n')) }]);
     expect(conll.errors).toEqual([{ file: 'a.conll', line: 4, field: 'tokens', reason: 'broken UTF-8: the line is not valid UTF-8 text (column 3)' }]);
+    const txt = await parseFiles([{ source: memoryDataSource('a.txt', bytes('one line of prose\nanother l\xffine\n')) }]);
+    expect(txt.errors).toEqual([{ file: 'a.txt', line: 2, field: 'text', reason: 'broken UTF-8: the line is not valid UTF-8 text (column 10)' }]);
   });
 
   it('a CSV header that is not UTF-8 is a file-level error with line and column', async () => {

@@ -5,7 +5,7 @@
  */
 
 export type Rand = () => number;
-export type Format = 'jsonl' | 'csv' | 'tsv' | 'json' | 'conll';
+export type Format = 'jsonl' | 'csv' | 'tsv' | 'json' | 'conll' | 'text';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

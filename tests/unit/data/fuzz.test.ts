@@ -9,7 +9,7 @@ import { DATA } from './helpers.ts';
 import { mutate, MUTATIONS, type Format, type Mutation } from './fuzz-mutations.ts';
 
 /**
- * Seeded fuzzing of the data reader (issue 15): valid files of every format, broken in the ways real files
+ * Seeded fuzzing of the data reader (issue 15): valid files of every format (plain text too), broken in the ways real files
  * break, go through the entry point the data worker and `npm run train` share (DataSession.parse →
  * parseFiles). Whatever the bytes, the parse resolves; every problem comes back as a report that names the
  * file, the line (within the file) and the field, and a file-level parse error says line and column.
@@ -19,7 +19,7 @@ import { mutate, MUTATIONS, type Format, type Mutation } from './fuzz-mutations.
  */
 
 const SEED = 20261130;
-const ROUNDS = 9; // per input and mutation: 9 inputs × 6 mutations × 9 rounds ≈ 490 cases, + 9 huge fields
+const ROUNDS = 9; // per input and mutation: 10 inputs × 6 mutations × 9 rounds = 540 cases, + 10 huge fields
 const MAX_BYTES = 4096;
 
 /** Valid inputs, cut to whole lines under MAX_BYTES (the SQuAD document whole: cutting it would break it). */
@@ -34,6 +34,7 @@ const INPUTS: { name: string; format: Format; bytes: Uint8Array }[] = [
   { name: 'squad.min.json', format: 'json', bytes: new TextEncoder().encode(JSON.stringify(JSON.parse(readFileSync(join(DATA, 'en_qa_xquad_squad_v2.sample.json'), 'utf8')))) },
   { name: 'poem.json', format: 'json', bytes: new Uint8Array(readFileSync(join(DATA, 'en_sentiment_poem_train.sample.json'))) },
   { name: 'wnut.conll', format: 'conll', bytes: head('en_ner_wnut17_train.sample.conll') },
+  { name: 'comments.txt', format: 'text', bytes: head('en_goemotions_comments.sample.txt') },
 ];
 
 function head(name: string): Uint8Array {
