@@ -9,9 +9,9 @@ import { DATA } from './helpers.ts';
 import { mutate, MUTATIONS, type Format, type Mutation } from './fuzz-mutations.ts';
 
 /**
- * Seeded fuzzing of the data reader (issue 15): valid files of every format (plain text too), broken in the ways real files
- * break, go through the entry point the data worker and `npm run train` share (DataSession.parse →
- * parseFiles). Whatever the bytes, the parse resolves; every problem comes back as a report that names the
+ * Seeded fuzzing of the data reader (issue 15): valid files of every format (plain text too), broken in the
+ * ways real files break, go through the entry point the data worker and `npm run train` share
+ * (DataSession.parse → parseFiles). Whatever the bytes, the parse resolves; every problem comes back as a report that names the
  * file, the line (within the file) and the field, and a file-level parse error says line and column.
  * Every case is reproducible from SEED and its index; a failure prints both. A key given twice in one JSON
  * object is not an error: the last value wins, as JSON.parse and Python's json read it; a CSV header name
