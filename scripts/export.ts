@@ -148,7 +148,8 @@ async function exportOnnxFolder(
     return bytes && new Uint8Array(bytes);
   });
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(out, name), bytes);
-  const tokenizer = Object.keys(files).map((f) => (generated.includes(f) ? `${f} (${f === 'tokenizer.json' ? 'built from vocab.txt' : 'completed'})` : f));
+  const how: Record<string, string> = { 'tokenizer.json': 'built from vocab.txt', 'tokenizer_config.json': 'completed', 'special_tokens_map.json': 'written' };
+  const tokenizer = Object.keys(files).map((f) => (generated.includes(f) ? `${f} (${how[f]})` : f));
   log(`${model.architecture}: inputs ${model.inputNames.join(', ')} → outputs ${model.outputNames.join(', ')}`);
   log(`wrote ${join(out, 'onnx', 'model.onnx')} (${(bytes / 2 ** 20).toFixed(2)} MiB), config.json` + (tokenizer.length ? `, ${tokenizer.join(', ')}` : ''));
   if (!tokenizer.length) log('note: the source has no tokenizer files; add them beside config.json before loading with transformers.js');

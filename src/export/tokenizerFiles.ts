@@ -140,6 +140,12 @@ export async function exportTokenizerFiles(
       files['tokenizer_config.json'] = encode(completed);
       generated.push('tokenizer_config.json');
     }
+    // Python's AutoTokenizer reads the special tokens from here too; write the same ones when it is missing.
+    if (!files['special_tokens_map.json']) {
+      const specials = Object.keys(usesWordPiece(config.model_type) ? WORDPIECE_SPECIALS : BPE_SPECIALS);
+      files['special_tokens_map.json'] = encode(Object.fromEntries(specials.map((k) => [k, completed[k]])));
+      generated.push('special_tokens_map.json');
+    }
   }
   return { files, generated };
 }

@@ -31,6 +31,7 @@ test('a fixture folder with its tokenizer files becomes onnx/model.onnx + config
   for (const f of ['onnx/model.onnx', 'config.json', 'vocab.txt', 'tokenizer.json', 'tokenizer_config.json']) expect(existsSync(join(out, f)), f).toBe(true);
   expect(run.stdout).toMatch(/tokenizer\.json \(built from vocab\.txt\)/);
   expect(run.stdout).toMatch(/tokenizer_config\.json \(completed\)/);
+  expect(run.stdout).toMatch(/special_tokens_map\.json \(written\)/);
   const tokenizerConfig = JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
   expect(tokenizerConfig).toMatchObject({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, pad_token: '[PAD]' });
   expect(JSON.parse(readFileSync(join(out, 'tokenizer.json'), 'utf8')).model.vocab['[MASK]']).toBe(4);

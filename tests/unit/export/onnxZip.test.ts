@@ -15,12 +15,12 @@ test('a checkpoint folder gains onnx/model.onnx (stored, not deflated) and the t
   const checkpoint = Object.fromEntries(['config.json', 'model.safetensors', 'vocab.txt'].map((f) => [f, new Uint8Array(readFileSync(join(FIXTURES, name, f)))]));
   const { files, architecture } = await onnxFolderFiles(checkpoint);
   expect(architecture).toBe('DistilBertForTokenClassification');
-  expect(Object.keys(files).sort()).toEqual(['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+  expect(Object.keys(files).sort()).toEqual(['onnx/model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
 
   const zip = buildRunZip({ folder: 'run', files: { ...checkpoint, ...files }, trainingConfig: {}, metrics: {}, readme: '#' });
   const entries = unzipSync(zip);
   expect(Object.keys(entries).filter((k) => !k.endsWith('/')).sort()).toEqual(
-    ['README.md', 'config.json', 'metrics.json', 'model.safetensors', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'training_config.json', 'vocab.txt'].map((f) => `run/${f}`),
+    ['README.md', 'config.json', 'metrics.json', 'model.safetensors', 'onnx/model.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'training_config.json', 'vocab.txt'].map((f) => `run/${f}`),
   );
   // Float weights do not deflate; stored, the zip is at least as big as the two weight files together.
   expect(zip.length).toBeGreaterThan(files['onnx/model.onnx'].length + checkpoint['model.safetensors'].length);

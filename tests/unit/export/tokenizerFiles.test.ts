@@ -32,9 +32,16 @@ test('exportTokenizerFiles: copies what exists, builds tokenizer.json only for W
   const source = (files: Record<string, string>) => async (f: string) => (f in files ? new TextEncoder().encode(files[f]) : null);
   const vocab = '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n';
   const bert = await exportTokenizerFiles({ model_type: 'distilbert', max_position_embeddings: 64 }, source({ 'vocab.txt': vocab }));
-  expect(Object.keys(bert.files).sort()).toEqual(['tokenizer.json', 'tokenizer_config.json', 'vocab.txt']);
-  expect(bert.generated).toEqual(['tokenizer.json', 'tokenizer_config.json']);
+  expect(Object.keys(bert.files).sort()).toEqual(['special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.txt']);
+  expect(bert.generated).toEqual(['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json']);
   expect(JSON.parse(new TextDecoder().decode(bert.files['tokenizer_config.json'])).tokenizer_class).toBe('DistilBertTokenizer');
+  expect(JSON.parse(new TextDecoder().decode(bert.files['special_tokens_map.json']))).toEqual({
+    cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]',
+  });
+  // Files the source has are kept as they are.
+  const kept = await exportTokenizerFiles({ model_type: 'bert' }, source({ 'vocab.txt': vocab, 'special_tokens_map.json': '{"pad_token": "[PAD]"}' }));
+  expect(new TextDecoder().decode(kept.files['special_tokens_map.json'])).toBe('{"pad_token": "[PAD]"}');
+  expect(kept.generated).not.toContain('special_tokens_map.json');
   // RoBERTa's BPE files are copied; no tokenizer.json is invented, so tokenizer_config.json is left alone.
   const roberta = await exportTokenizerFiles({ model_type: 'roberta' }, source({ 'vocab.json': '{}', 'merges.txt': '' }));
   expect(Object.keys(roberta.files).sort()).toEqual(['merges.txt', 'vocab.json']);
