@@ -61,6 +61,11 @@ function adapterInUse(): Promise<AdapterReport | null> {
   return inUse;
 }
 
+/** The limits of the adapter in use (maxBufferSize, …), null without one. */
+export async function adapterLimits(): Promise<Record<string, number> | null> {
+  return (await adapterInUse())?.limits ?? null;
+}
+
 /** A stable name of the adapter in use, the key of the autotuner's cache: `vendor|architecture|description`. */
 export async function adapterId(): Promise<string> {
   const a = await adapterInUse();

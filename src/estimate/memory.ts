@@ -81,7 +81,7 @@ const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
  */
 export function estimateMemory(
   info: ModelInfo,
-  opts: { batchSize: number; maxLength: number; mode: TrainingMode; limits?: Record<string, number>; mixedPrecision?: boolean },
+  opts: { batchSize: number; maxLength: number; mode: TrainingMode; limits?: Record<string, number>; mixedPrecision?: boolean; maskedLm?: boolean },
 ): MemoryEstimate {
   const { batchSize: B, maxLength: T } = opts;
   const trainable =
@@ -90,8 +90,11 @@ export function estimateMemory(
   const optimizerBytes = trainable * 4 * 3;
   const halfStored = opts.mixedPrecision ? (B * T * (2 * info.hiddenSize + 2 * info.intermediateSize)) / 2 : 0;
   const perLayer = B * T * (10 * info.hiddenSize + 2 * info.intermediateSize) - halfStored + B * info.heads * T * T * 3;
-  const activationBytes = opts.mode === 'head' ? B * T * info.hiddenSize * 4 * 2 : (perLayer * info.layers + B * T * info.hiddenSize * 3) * 4;
-  const largestBufferBytes = Math.max(info.largestTensorBytes, B * info.heads * T * T * 4);
+  // A masked LM's logits [B, T, V] and their gradient: for BERT-base at B 8, T 512 each is 500 MB, one buffer.
+  const vocabLogitsBytes = opts.maskedLm ? B * T * info.vocabSize * 4 : 0;
+  const activationBytes =
+    (opts.mode === 'head' ? B * T * info.hiddenSize * 4 * 2 : (perLayer * info.layers + B * T * info.hiddenSize * 3) * 4) + 2 * vocabLogitsBytes;
+  const largestBufferBytes = Math.max(info.largestTensorBytes, B * info.heads * T * T * 4, vocabLogitsBytes);
   const totalBytes = weightsBytes + optimizerBytes + activationBytes;
   const warnings: string[] = [];
   const maxBuffer = opts.limits?.maxBufferSize;

@@ -14,9 +14,9 @@ export function trainingMode(c: TrainConfig): TrainingMode {
   return c.lora ? 'lora' : c.freeze.encoder ? 'head' : 'full';
 }
 
-export function memoryEstimate(info: ModelInfo | null, c: TrainConfig, maxLength: number | null, limits?: Record<string, number>): MemoryEstimate | null {
+export function memoryEstimate(info: ModelInfo | null, c: TrainConfig, maxLength: number | null, limits?: Record<string, number>, maskedLm = false): MemoryEstimate | null {
   if (!info) return null;
-  return estimateMemory(info, { batchSize: c.batchSize, maxLength: maxLength ?? 128, mode: trainingMode(c), limits, mixedPrecision: c.mixedPrecision });
+  return estimateMemory(info, { batchSize: c.batchSize, maxLength: maxLength ?? 128, mode: trainingMode(c), limits, mixedPrecision: c.mixedPrecision, maskedLm });
 }
 
 export interface Bar {

@@ -3,7 +3,9 @@
  * load the model on WebGPU, run a Trainer, answer predict/export with the kept weights.
  */
 import type { Task } from '../data/types';
-import { resetWebGpu, useWebGpu, webGpuDeviceLost } from '../engine/backend';
+import { adapterLimits, resetWebGpu, useWebGpu, webGpuDeviceLost } from '../engine/backend';
+import { modelInfo } from '../estimate/memory';
+import { exceedsBufferLimit, oomAdvice } from './oomAdvice';
 import { describeLoadReport, loadModel } from '../engine/checkpoint';
 import type { BertFamilyModel } from '../engine/model';
 import { hubSource, localFilesSource, memorySource, urlSource, type FileSource } from '../hub/source';
@@ -97,6 +99,15 @@ export class TrainSession {
     if (layerErrors.length) {
       model.dispose();
       return this.fail('invalid_config', `Invalid training config:\n- ${layerErrors.join('\n- ')}`);
+    }
+    // A buffer over the adapter's maxBufferSize cannot be allocated at all: say so with the numbers before step 1.
+    const shape = { info: modelInfo(model.hfConfig), config, maxLength: data.train.seqLen, maskedLm: spec.head === 'mlm', limits: (await adapterLimits()) ?? undefined };
+    if (exceedsBufferLimit(shape)) {
+      model.dispose();
+      const { message, hint } = oomAdvice(shape, 'a single buffer would exceed maxBufferSize');
+      this.emit({ type: 'error', kind: 'out_of_memory', message, hint, step: 0, checkpointStep: null });
+      this.emit({ type: 'state', state: 'failed' });
+      return;
     }
     Object.assign(this, { model, config, task: data.task, labels: data.labels, mlm: data.mlm ?? null });
     await this.tuneKernels(model, cmd.kernels ?? 'auto', config.batchSize, bucketsUsed(data.train));

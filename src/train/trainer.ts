@@ -15,6 +15,9 @@ import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
 import type { TrainConfig } from './config';
 import { judgeEvaluation, patienceExhausted } from './earlyStopping';
 import { evaluateSplit, maskedEvalOptions } from './evaluate';
+import { oomAdvice } from './oomAdvice';
+import { modelInfo } from '../estimate/memory';
+import { adapterLimits } from '../engine/backend';
 import type { MaskedLmVocab } from '../tokenize/mlm';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { GradScaler, type GradScalerOptions } from './gradScaler';
@@ -167,7 +170,7 @@ export class Trainer {
       await this.finish(reason);
       return reason;
     } catch (e) {
-      const err = classifyError(e);
+      const err = await this.withAdvice(classifyError(e));
       const kept = this.best ?? this.last;
       try {
         if (kept) restoreWeights(model, kept.values);
@@ -183,6 +186,19 @@ export class Trainer {
       setMixedPrecision(precisionBefore);
       plan.loss.dispose();
       plan.optimizer.dispose();
+    }
+  }
+
+  /** Out of memory: the numbers (estimate, adapter limit) and what to lower, instead of the bare WebGPU message. */
+  private async withAdvice(err: TrainError): Promise<TrainError> {
+    if (err.kind !== 'out_of_memory') return err;
+    try {
+      const { model, config, trainFeatures } = this.init;
+      const shape = { info: modelInfo(model.hfConfig), config, maxLength: trainFeatures?.seqLen ?? 512, maskedLm: model.head === 'mlm', limits: (await adapterLimits()) ?? undefined };
+      const { message, hint } = oomAdvice(shape, err.message.replace(/^GPU out of memory: /, ''));
+      return new TrainError('out_of_memory', message, hint);
+    } catch {
+      return err;
     }
   }
 

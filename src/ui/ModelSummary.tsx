@@ -11,7 +11,8 @@ export function ModelSummary() {
   const maxLength = useStudio((s) => s.maxLength);
   const adapter = useStudio((s) => s.adapter);
   const limits = adapter.state === 'ready' ? adapter.report.limits : undefined;
-  const est = useMemo(() => memoryEstimate(info, config, maxLength, limits), [info, config, maxLength, limits]);
+  const maskedLm = useStudio((s) => s.summary?.task === 'mlm');
+  const est = useMemo(() => memoryEstimate(info, config, maxLength, limits, maskedLm), [info, config, maxLength, limits, maskedLm]);
   if (!info || !est) return null;
   return (
     <div className="model-summary" data-testid="model-summary">
