@@ -9,7 +9,17 @@ export interface Progress {
   label: string;
   loaded: number;
   total: number;
+  /** When this stage began (Date.now()), for the ETA. */
+  startedAt?: number;
 }
+
+/** The next progress of a stage: keeps the stage's start time, so the ETA is measured over the whole stage. */
+const stage = (prev: Progress | null, label: string, loaded: number, total: number): Progress => ({
+  label,
+  loaded,
+  total,
+  startedAt: prev?.startedAt ?? Date.now(),
+});
 
 export interface DataSlice {
   dataFiles: DataFile[];
@@ -124,12 +134,12 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
       set({ dataStatus: 'empty', summary: null, dataError: null, tokenStats: null });
       return;
     }
-    set({ dataStatus: 'parsing', dataError: null, dataProgress: { label: 'Reading', loaded: 0, total: 1 } });
+    set({ dataStatus: 'parsing', dataError: null, dataProgress: { label: 'Reading', loaded: 0, total: 1, startedAt: Date.now() } });
     try {
       const summary = await data.parseFiles(
         dataFiles,
         { task: taskChoice, columns: columnChoice, split: { validation: validationFraction, test: 0, seed: SPLIT_SEED } },
-        (p) => set({ dataProgress: { label: `Reading ${p.file ?? ''}`, loaded: p.loaded, total: p.total } }),
+        (p) => set({ dataProgress: stage(get().dataProgress, `Reading ${p.file ?? ''}`, p.loaded, p.total) }),
       );
       set({ summary, dataStatus: summary.error ? 'error' : 'ready', dataError: summary.error ?? null, dataProgress: null });
       if (!summary.error && get().tokenizer) await get().refreshTokenStats();
@@ -139,10 +149,10 @@ export const createDataSlice: Slice<DataSlice> = (set, get) => ({
   },
   async refreshTokenStats() {
     if (get().dataStatus !== 'ready' || !get().tokenizer) return;
-    set({ tokenStatus: 'running' });
+    set({ tokenStatus: 'running', dataProgress: null });
     try {
       const stats = await data.tokenStats(get().maxLength ?? undefined, (p) =>
-        set({ dataProgress: { label: 'Counting tokens', loaded: p.loaded, total: p.total } }),
+        set({ dataProgress: stage(get().dataProgress, 'Counting tokens', p.loaded, p.total) }),
       );
       const maxLength = get().maxLength ?? stats.tokens.suggestion.suggested;
       set({ tokenStats: stats, tokenStatus: 'ready', maxLength, dataProgress: null });
