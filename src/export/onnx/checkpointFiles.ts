@@ -25,8 +25,9 @@ export interface OnnxFolderFiles {
 }
 
 /**
- * `head` as in exportOnnx (defaults to config.json's); `quantize` adds onnx/model_quantized.onnx. The .onnx bytes are collected in memory here: the
- * zip is built in memory anyway; the CLI streams to disk instead (scripts/export.ts).
+ * `head` as in exportOnnx (defaults to config.json's); `quantize` adds onnx/model_quantized.onnx. The .onnx bytes
+ * are collected in memory, into one buffer of the planned size: the zip is built in memory anyway; the CLI
+ * streams to disk instead (scripts/export.ts).
  */
 export async function onnxFolderFiles(
   checkpoint: Readonly<Record<string, Uint8Array>>,
@@ -34,10 +35,10 @@ export async function onnxFolderFiles(
 ): Promise<OnnxFolderFiles> {
   const source = filesSource(checkpoint);
   const { config, model } = await onnxFromSource(source, opts.head);
-  const files: Record<string, Uint8Array> = { 'onnx/model.onnx': await collectChunks(model.chunks) };
+  const files: Record<string, Uint8Array> = { 'onnx/model.onnx': await collectChunks(model.chunks, model.byteLength) };
   if (opts.quantize) {
     const quantized = await onnxFromSource(source, opts.head, undefined, { quantize: true });
-    files['onnx/model_quantized.onnx'] = await collectChunks(quantized.model.chunks);
+    files['onnx/model_quantized.onnx'] = await collectChunks(quantized.model.chunks, quantized.model.byteLength);
   }
   const tokenizer = await exportTokenizerFiles(config, async (name) => checkpoint[name] ?? null);
   for (const name of tokenizer.generated) files[name] = tokenizer.files[name];

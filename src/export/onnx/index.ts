@@ -9,7 +9,7 @@ import { modelSpecs } from '../../engine/names';
 import { buildEncoder } from './encoder';
 import { GraphBuilder } from './graph';
 import { buildHead } from './heads';
-import { checkWeights, streamModel, type WeightSource } from './stream';
+import { checkWeights, planModel, type WeightSource } from './stream';
 
 export { collectChunks, OPSET, type WeightSource } from './stream';
 export { weightsFromSafetensors, weightsFromValues } from './weights';
@@ -40,6 +40,8 @@ export interface OnnxModel {
   outputNames: string[];
   /** The .onnx file in order; pulls each weight from the source only when its bytes are due. */
   chunks: AsyncIterable<Uint8Array>;
+  /** The file's size in bytes, known before any weight is read. */
+  byteLength: number;
 }
 
 const HEADS: readonly OnnxHead[] = ['seqcls', 'multilabel', 'qa', 'tokcls', 'mlm'];
@@ -78,12 +80,14 @@ export function exportOnnx({ config, head: requested, weights, quantize = false 
   graph.quantize = quantize;
   buildHead(graph, encoder, head, buildEncoder(graph, encoder), numLabels);
   checkWeights(graph, weights, architecture);
+  const planned = planModel(graph, weights, { name: architecture, producer: 'webgpu-training-studio', version: '0.1.0' });
   return {
     architecture,
     encoder,
     head,
     inputNames: graph.inputs.map((i) => i.name),
     outputNames: graph.outputs.map((o) => o.name),
-    chunks: streamModel(graph, weights, { name: architecture, producer: 'webgpu-training-studio', version: '0.1.0' }),
+    chunks: planned.chunks,
+    byteLength: planned.byteLength,
   };
 }

@@ -81,8 +81,17 @@ async function tensorBytes(init: Initializer, weights: WeightSource, expected: n
   return q;
 }
 
-/** The ModelProto as a sequence of chunks; concatenated, they are the .onnx file. */
-export async function* streamModel(graph: GraphBuilder, weights: WeightSource, meta: { name: string; producer: string; version: string }): AsyncGenerator<Uint8Array> {
+/** The .onnx file's size, known before any weight is read, and its chunks (each weight pulled when due). */
+export interface PlannedModel {
+  byteLength: number;
+  chunks: AsyncGenerator<Uint8Array>;
+}
+
+/**
+ * Frames every message and sizes the file (throwing here, before a byte is written, when it cannot be one
+ * file); the chunks, concatenated, are the ModelProto.
+ */
+export function planModel(graph: GraphBuilder, weights: WeightSource, meta: { name: string; producer: string; version: string }): PlannedModel {
   const small: Framed[] = [
     { parts: [encodeGraphName(meta.name)], length: 0 },
     ...graph.nodes.map((n) => frame(F.graph.node, encodeNode(n))),
@@ -94,24 +103,47 @@ export async function* streamModel(graph: GraphBuilder, weights: WeightSource, m
   const graphLength = small.reduce((s, f) => s + f.length, 0) + inits.reduce((s, f) => s + f.length, 0);
   const head = encodeModelHead(IR_VERSION, OPSET, meta.producer, meta.version);
   const graphPrefix = fieldPrefix(F.model.graph, graphLength);
-  if (head.byteLength + graphPrefix.byteLength + graphLength > PROTOBUF_LIMIT) {
+  const byteLength = head.byteLength + graphPrefix.byteLength + graphLength;
+  if (byteLength > PROTOBUF_LIMIT) {
     throw new Error(
       `ONNX export of ${meta.name}: the model is ${(graphLength / 2 ** 30).toFixed(2)} GiB, above protobuf's 2 GiB limit ` +
         'for a single .onnx file; external-data export is not supported',
     );
   }
-  yield head;
-  yield graphPrefix;
-  for (const f of small) yield* f.parts;
-  const scales = new Map<string, Float32Array>();
-  for (const { init, head: parts, dataBytes } of inits) {
-    yield* parts;
-    yield await tensorBytes(init, weights, dataBytes, scales);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    yield head;
+    yield graphPrefix;
+    for (const f of small) yield* f.parts;
+    const scales = new Map<string, Float32Array>();
+    for (const { init, head: parts, dataBytes } of inits) {
+      yield* parts;
+      yield await tensorBytes(init, weights, dataBytes, scales);
+    }
   }
+  return { byteLength, chunks: chunks() };
 }
 
-/** All chunks in one buffer (tests, and small models in the browser zip). */
-export async function collectChunks(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+/** The ModelProto as a sequence of chunks; concatenated, they are the .onnx file. */
+export function streamModel(graph: GraphBuilder, weights: WeightSource, meta: { name: string; producer: string; version: string }): AsyncGenerator<Uint8Array> {
+  return planModel(graph, weights, meta).chunks;
+}
+
+/**
+ * All chunks in one buffer (the browser zip, tests). With the size known up front the buffer is allocated once
+ * and each chunk copied in and dropped, so the weights are not held twice on the way.
+ */
+export async function collectChunks(chunks: AsyncIterable<Uint8Array>, byteLength?: number): Promise<Uint8Array> {
+  if (byteLength !== undefined) {
+    const out = new Uint8Array(byteLength);
+    let at = 0;
+    for await (const c of chunks) {
+      if (at + c.byteLength > byteLength) throw new Error(`ONNX export: the chunks exceed the planned ${byteLength} bytes`);
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    if (at !== byteLength) throw new Error(`ONNX export: ${at} bytes written, ${byteLength} planned`);
+    return out;
+  }
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const c of chunks) {

@@ -29,7 +29,7 @@ export function safetensorsOf(dir: string) {
 export async function exportCase(name: string, head?: OnnxHead): Promise<{ bytes: Uint8Array; inputNames: string[]; outputNames: string[] }> {
   const { dir, config } = readCase(name);
   const model = exportOnnx({ config, head, weights: weightsFromSafetensors(safetensorsOf(dir), parseEncoderConfig(config)) });
-  return { bytes: await collectChunks(model.chunks), inputNames: model.inputNames, outputNames: model.outputNames };
+  return { bytes: await collectChunks(model.chunks, model.byteLength), inputNames: model.inputNames, outputNames: model.outputNames };
 }
 
 export const int64Tensor = (a: ArrayJson) => new ort.Tensor('int64', BigInt64Array.from(a.data.map((v) => BigInt(v))), a.shape);
