@@ -106,6 +106,13 @@ async function controlProblems(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Main-thread long tasks (> 50 ms), observed from page load (an init script, so a reload observes again):
+ * `takeLongTasks` returns the durations since the last call and forgets them.
+ */
+const LONG_TASK_OBSERVER = `window.__longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true });`;
+const takeLongTasks = (page: Page): Promise<number[]> => page.evaluate('(() => { const t = window.__longTasks ?? []; window.__longTasks = []; return t; })()') as Promise<number[]>;
+
 /** Polls from Node: Playwright's own polling of a string predicate would `eval` in the page, which the CSP blocks. */
 async function waitFor(page: Page, pick: string, timeout: number) {
   const until = Date.now() + timeout;
@@ -151,6 +158,7 @@ test('studio: CSV → built-in model → Quick try → charts, results, resume a
 }, 1_200_000);
 
 async function walkThrough(page: Page, errors: string[]) {
+  await page.addInitScript(LONG_TASK_OBSERVER);
   // ?kernels= forces a kernel family; a wrong value is named and the page falls back to auto.
   await page.goto(`${origin}/?kernels=workgroup`);
   await expect(page.getByTestId('kernels').textContent({ timeout: 60_000 })).resolves.toMatch(/Mode workgroup \(forced with \?kernels=\)/);
@@ -165,6 +173,7 @@ async function walkThrough(page: Page, errors: string[]) {
   expect(chooser.isMultiple()).toBe(true);
 
   // 1. Data: drop the CSV; one row is invalid (empty text) and is reported with its line.
+  await takeLongTasks(page);
   await dropFile(page, 'data-drop', CSV, 'text/csv');
   const problems = page.getByRole('region', { name: 'Validation errors' });
   await problems.waitFor({ timeout: 60_000 });
@@ -177,6 +186,8 @@ async function walkThrough(page: Page, errors: string[]) {
   await page.getByTestId('builtin-model').click();
   await page.getByTestId('model-summary').waitFor({ timeout: 60_000 });
   await waitFor(page, 's.tokenStats !== null', 60_000);
+  // Parsing, validation and tokenization ran in the data worker: the page's main thread only rendered.
+  const dataLongTasks = await takeLongTasks(page);
   await snap(page, 'model');
 
   // 3. Train: Quick try, shortened for a software GPU (each step takes seconds on SwiftShader).
@@ -194,6 +205,7 @@ async function walkThrough(page: Page, errors: string[]) {
   await waitFor(page, `s.tokenStatus === 'ready' && s.tokenStats.tokens.maxLength === ${MAX_LENGTH}`, 60_000);
   await snap(page, 'train-form');
   expect(await controlProblems(page)).toEqual([]);
+  await takeLongTasks(page);
   await page.getByRole('button', { name: 'Start training' }).click();
   await waitFor(page, "s.runState !== 'idle'", 10_000);
 
@@ -211,6 +223,7 @@ async function walkThrough(page: Page, errors: string[]) {
   await waitFor(page, 's.checkpointStep !== null', 120_000);
   const before = await state<{ id: string; step: number }>(page, '({ id: s.runId, step: s.history.step.at(-1) })');
   expect(before.step).toBeLessThan(STEPS);
+  const trainLongTasks = await takeLongTasks(page);
   await page.reload();
   await page.getByTestId('runs').waitFor({ timeout: 60_000 });
   await waitFor(page, `s.runId === ${JSON.stringify(before.id)} && s.runState === 'training'`, 180_000);
@@ -232,6 +245,13 @@ async function walkThrough(page: Page, errors: string[]) {
   expect(after.stepOffset).toBe(0);
   expect(after.steps.slice(0, 3)).toEqual([1, 2, 3]);
   await page.getByTestId('confusion-matrix').waitFor();
+  trainLongTasks.push(...(await takeLongTasks(page)));
+  const longTasks = { data: Math.max(0, ...dataLongTasks), training: Math.max(0, ...trainLongTasks), counts: { data: dataLongTasks.length, training: trainLongTasks.length } };
+  console.log(`main-thread long tasks: worst ${longTasks.data} ms while the data worker parsed and tokenized (${longTasks.counts.data} over 50 ms), worst ${longTasks.training} ms while training (${longTasks.counts.training} over 50 ms)`);
+  // The target is none over 50 ms; on this shared 2-core machine a step event's render (6 charts) measured up to
+  // ~100 ms (README, "Durability"). 250 ms catches work moved onto the main thread (a parse, a big clone, a sync loop).
+  expect(longTasks.data).toBeLessThan(250);
+  expect(longTasks.training).toBeLessThan(250);
   await snap(page, 'finished');
 
   // 7. Export: the zip holds a from_pretrained folder plus config, metrics, predictions and the model card.
@@ -274,7 +294,7 @@ async function walkThrough(page: Page, errors: string[]) {
   await snap(page, 'playground');
   expect(await controlProblems(page)).toEqual([]);
 
-  writeFileSync(`${SHOTS}/summary.json`, JSON.stringify({ before, after, predictions: saved.length, playground: pg }, null, 2));
+  writeFileSync(`${SHOTS}/summary.json`, JSON.stringify({ before, after, predictions: saved.length, playground: pg, longTasks }, null, 2));
   expect(errors).toEqual([]);
 }
 
