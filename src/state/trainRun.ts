@@ -6,6 +6,7 @@
 import { emptyHistory, type History } from '../charts/history';
 import * as data from '../client/dataClient';
 import { TrainClient } from '../client/trainClient';
+import { persistStorage } from '../persist/db';
 import { isStoredResume, saveDataset, type CheckpointRecord, type ResumeRecord, type RunRecord } from '../persist/runs';
 import { taskSpec } from '../tasks/index';
 import type { EvalSplitData, ResumeState } from '../protocol/train';
@@ -35,6 +36,8 @@ export async function startTraining(): Promise<void> {
     set({ runError: { kind: 'invalid_config', message: blocker, checkpointStep: null } });
     return;
   }
+  // Resume states and checkpoints of BERT-base weigh GBs: ask the browser not to evict them under pressure.
+  void persistStorage();
   const summary = s.summary!;
   const id = `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   await saveDataset(id, s.dataFiles).catch(() => undefined);

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { startBlocker } from '../state/trainRun';
 import { useStudio } from '../state/store';
 import { validateTrainConfig } from '../train/configValidate';
+import { StorageNotice } from './StorageNotice';
 
 /** Start / Pause / Resume / Stop, with the reason Start is unavailable. */
 export function RunControls() {
@@ -29,6 +30,7 @@ export function RunControls() {
         Stop
       </button>
       {blocker && <span className="muted">{blocker}</span>}
+      <StorageNotice />
       {issues.map((i) => (
         <p key={i} className="bad">
           {i}
