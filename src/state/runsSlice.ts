@@ -4,6 +4,7 @@ import * as data from '../client/dataClient';
 import type { HfConfig } from '../engine/config';
 import { modelInfo } from '../estimate/memory';
 import { deleteRun, loadCheckpoint, loadDataset, loadHistory, loadResumeState, loadRuns, saveRun, type RunRecord } from '../persist/runs';
+import { runStoredBytes } from '../persist/opfs';
 import { resolveTrainConfig } from '../train/config';
 import { runView } from './runController';
 import { launch } from './trainRun';
@@ -12,6 +13,8 @@ import type { Slice } from './types';
 export interface RunsSlice {
   runs: RunRecord[];
   runsLoaded: boolean;
+  /** Bytes each run holds in OPFS (resume state and best checkpoint), by run id; 0 when none is there. */
+  runBytes: Record<string, number>;
   refreshRuns(): Promise<void>;
   /** Shows a saved run's charts and results (read only). */
   openRun(id: string): Promise<void>;
@@ -25,10 +28,12 @@ export interface RunsSlice {
 export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
   runs: [],
   runsLoaded: false,
+  runBytes: {},
 
   async refreshRuns() {
     const runs = await loadRuns().catch(() => [] as RunRecord[]);
-    set({ runs, runsLoaded: true });
+    const bytes = await Promise.all(runs.map((r) => runStoredBytes(r.id).catch(() => 0)));
+    set({ runs, runsLoaded: true, runBytes: Object.fromEntries(runs.map((r, i) => [r.id, bytes[i]])) });
   },
 
   async openRun(id) {
