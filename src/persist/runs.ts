@@ -77,7 +77,9 @@ export const saveCheckpoint = (id: string, c: { step: number; files: Record<stri
 export async function loadCheckpoint(id: string): Promise<CheckpointRecord | null> {
   const c = await get<StoredCheckpointRecord>('checkpoints', id);
   if (!c || !('stored' in c)) return c;
-  return { step: c.step, files: await readCheckpointFiles(id, c.stored) };
+  // Files gone from OPFS (evicted, cleared by the user) are no checkpoint: a resume still uses its resume state.
+  const files = await readCheckpointFiles(id, c.stored).catch(() => null);
+  return files && { step: c.step, files };
 }
 /** The last evaluation's weights, AdamW state and data position: what a reload resumes from exactly. */
 export const saveResumeState = (id: string, r: ResumeState) => put('checkpoints', resumeKey(id), r);
