@@ -5,7 +5,7 @@
  *
  * Parses and tokenizes in Node with the data and tokenization layers, then runs the app's train worker in
  * headless Chromium on WebGPU. Prints one line per logging step and evaluation; writes <out>/metrics.json,
- * history.jsonl, predictions.jsonl, checkpoint/ (Hugging Face format) and trainer/ (the run as a Trainer project). Exit 0 done, 1 data or training
+ * history.jsonl, predictions.jsonl, checkpoint/ (Hugging Face format, with onnx/model.onnx for transformers.js) and trainer/ (the run as a Trainer project). Exit 0 done, 1 data or training
  * error, 2 bad arguments or config.
  */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { loadTokenizer, maskedLmVocab } from '../src/tokenize/index.ts';
 import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.ts';
 import { unknownKeys, validateTrainConfig } from '../src/train/configValidate.ts';
 import type { TrainManifest } from './browser/trainEntry.ts';
+import { runExport } from './export.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
 import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
@@ -272,6 +273,16 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     rmSync(work, { recursive: true, force: true });
   }
   writeOutputs(out, args, data.task, done, failure);
+  const checkpoint = join(out, 'checkpoint');
+  if (existsSync(join(checkpoint, 'model.safetensors'))) {
+    // The same folder as transformers.js loads it: onnx/model.onnx beside config.json and the tokenizer files.
+    try {
+      await runExport({ model: checkpoint, out: checkpoint, format: 'onnx', quantize: false }, () => undefined);
+      print(`ONNX export (transformers.js layout) written to ${join(checkpoint, 'onnx', 'model.onnx')}`);
+    } catch (e) {
+      print(`warning: no ONNX export: ${(e as Error).message}`);
+    }
+  }
   return code;
 }
 

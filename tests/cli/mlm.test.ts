@@ -51,6 +51,9 @@ test('a .txt corpus trains a masked LM: loss, perplexity and accuracy in metrics
   expect(config.architectures).toEqual(['BertForMaskedLM']);
   expect(config.id2label).toBeUndefined();
   expect(existsSync(join(out, 'checkpoint/model.safetensors'))).toBe(true);
+  // The same folder is transformers.js's layout too (its fill-mask pipeline reads onnx/model.onnx).
+  expect(existsSync(join(out, 'checkpoint/onnx/model.onnx'))).toBe(true);
+  expect(run.stdout).toMatch(/^ONNX export \(transformers\.js layout\) written to .*checkpoint\/onnx\/model\.onnx$/m);
 });
 
 test('--line-by-line is a masked-LM option: on labelled data it is a usage error', () => {
