@@ -83,6 +83,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run test:slow`: large generated inputs (a 500 MB JSONL), not part of npm test.
+        extends: true,
+        test: { name: 'slow', include: ['tests/slow/**/*.test.ts'], environment: 'node', testTimeout: 3_600_000 },
+      },
       gpuProject('gpu', ['tests/gpu/**/*.test.ts'], []),
     ],
   },
