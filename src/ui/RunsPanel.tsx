@@ -2,10 +2,14 @@ import { useStudio } from '../state/store';
 import { CompareRuns } from './CompareRuns';
 import { ImportTrainerRun } from './ImportTrainerRun';
 
+/** A run's OPFS folder (resume state and best checkpoint); deleting the run frees it. */
+const formatBytes = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.ceil(n / 1e3)} KB`);
+
 /** Runs saved in this browser: open (charts, results, export), resume, delete, compare; Trainer runs imported. */
 export function RunsPanel() {
   const runs = useStudio((s) => s.runs);
   const current = useStudio((s) => s.runId);
+  const runBytes = useStudio((s) => s.runBytes);
   const { openRun, resumeSavedRun, deleteSavedRun } = useStudio.getState();
   if (!runs.length) {
     return (
@@ -25,6 +29,7 @@ export function RunsPanel() {
             <th>Status</th>
             <th>Step</th>
             <th>Best</th>
+            <th>Stored</th>
             <th>
               <span className="sr-only">Actions</span>
             </th>
@@ -39,6 +44,7 @@ export function RunsPanel() {
                 {r.lastStep} / {r.totalSteps || '?'}
               </td>
               <td>{r.bestMetric ? `${r.bestMetric.name} ${r.bestMetric.value.toFixed(3)} @ ${r.bestStep}` : '–'}</td>
+              <td data-testid="run-bytes">{runBytes[r.id] ? formatBytes(runBytes[r.id]) : '–'}</td>
               <td>
                 <button type="button" onClick={() => void openRun(r.id)} aria-label={`Open ${r.name}`} disabled={r.id === current}>
                   Open
