@@ -84,8 +84,9 @@ export type TrainCommand =
    */
   /** `kernels` forces a kernel family (`?kernels=` / `--kernels`); default 'auto' tunes them on this adapter first. */
   /** `init` 'random' trains the model's architecture from scratch: every weight re-initialised with the config's seed. */
+  /** `extend`: `resume` is a stopped or finished run continued for more steps (the config's longer maxSteps / epochs). */
   /** `resumeFrom` instead of `resume`: the worker reads the state itself from OPFS (runs/<runId>/<file>, persist/opfs.ts). */
-  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumeFrom?: { runId: string; file: string }; resumable?: boolean; kernels?: KernelMode; init?: 'pretrained' | 'random' }
+  | { type: 'start'; model: ModelRef; data: TrainData; config: TrainConfigInput; resume?: ResumeState; resumeFrom?: { runId: string; file: string }; extend?: boolean; resumable?: boolean; kernels?: KernelMode; init?: 'pretrained' | 'random' }
   | { type: 'pause' }
   | { type: 'resume' }
   /** Ends the run after the current step; the best checkpoint is kept and the final evaluations still run. */

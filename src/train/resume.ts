@@ -71,9 +71,13 @@ export function applyResumeState(
   model: BertFamilyModel,
   optimizer: AdamW,
   plan: { totalSteps: number; updatesPerEpoch: number; seed: number; accumulation: number; mixedPrecision?: boolean },
+  /** Continue a finished or stopped run for more steps: the plan may be longer (its LR schedule spans the new total). */
+  extend = false,
 ): RestoredRun {
   const mismatch = (what: string) => new TrainError('invalid_config', `Cannot resume exactly: ${what}. The data or the training config changed since the checkpoint.`);
-  if (r.totalSteps !== plan.totalSteps) throw mismatch(`the saved run has ${r.totalSteps} steps, this one ${plan.totalSteps}`);
+  if (extend) {
+    if (plan.totalSteps <= r.step) throw mismatch(`continuing needs more than the ${r.step} steps already done (this plan has ${plan.totalSteps})`);
+  } else if (r.totalSteps !== plan.totalSteps) throw mismatch(`the saved run has ${r.totalSteps} steps, this one ${plan.totalSteps}`);
   if (!!r.mixedPrecision !== !!plan.mixedPrecision) throw mismatch(`the saved run trained in ${r.mixedPrecision ? 'mixed precision' : 'float32'}, this one in ${plan.mixedPrecision ? 'mixed precision' : 'float32'}`);
   if (r.seed !== plan.seed) throw mismatch(`the saved run used seed ${r.seed}, this one ${plan.seed}`);
   if (r.step < 0 || r.step > r.totalSteps) throw mismatch(`step ${r.step} is outside 0…${r.totalSteps}`);

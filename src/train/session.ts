@@ -130,11 +130,14 @@ export class TrainSession {
         ...(data.test ? { test: data.test } : {}),
         loadReport,
         ...(resume ? { resume } : {}),
+        // Only the state the command brought extends a run; a state taken after that belongs to the longer plan.
+        ...(resume && cmd.extend && resume === extendFrom ? { extend: true } : {}),
         keepResumeState: cmd.resumable ?? false,
         onEvent,
       });
     const resume = cmd.resume ?? (cmd.resumeFrom ? await readResumeFrom(cmd.resumeFrom) : undefined);
     if (resume instanceof Error) return this.fail('load_failed', resume.message);
+    const extendFrom = resume;
     await this.runRecovering(trainerFor, resume, loadOpts);
   }
 

@@ -41,6 +41,8 @@ export interface TrainerInit {
   loadReport?: string[];
   /** Continue a run from this state (exact resume: same config and data as the run that saved it). */
   resume?: ResumeState;
+  /** With `resume`: continue a stopped or finished run for more steps (its config's longer maxSteps / epochs). */
+  extend?: boolean;
   /**
    * Keep a resume state (reads the weights and AdamW moments back) at each evaluation, every resumeEverySteps steps
    * or resumeEveryMinutes minutes, and on pause and stop, for `resumeState()`.
@@ -206,7 +208,7 @@ export class Trainer {
   private restore(r: ResumeState, plan: RunPlan): void {
     const { config } = this.init;
     const expected = { totalSteps: plan.totalSteps, updatesPerEpoch: plan.updatesPerEpoch, seed: config.seed, accumulation: config.gradientAccumulationSteps, mixedPrecision: config.mixedPrecision };
-    const restored = applyResumeState(r, this.init.model, plan.optimizer, expected);
+    const restored = applyResumeState(r, this.init.model, plan.optimizer, expected, this.init.extend ?? false);
     if (r.mixedPrecision) {
       this.scaler!.load({ scale: r.mixedPrecision.scale, growthTracker: r.mixedPrecision.growthTracker });
       this.schedulerSteps = r.mixedPrecision.schedulerSteps;

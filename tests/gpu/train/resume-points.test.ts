@@ -20,13 +20,14 @@ const CONFIG: TrainConfigInput = {
 
 type Point = Extract<TrainEvent, { type: 'resumePoint' }>;
 
-async function train(resume?: ResumeState, control?: (e: TrainEvent, t: Trainer) => void) {
+async function train(resume?: ResumeState, control?: (e: TrainEvent, t: Trainer) => void, more: { maxSteps?: number; extend?: boolean } = {}) {
   const model = await fixtureModel('bert-seqcls-train', 'seqcls');
   const states = new Map<number, ResumeState>();
   try {
     const run = await runTrainer(
       {
-        model, task: 'classification', labels: FIXTURE_LABELS, config: CONFIG, keepResumeState: true,
+        model, task: 'classification', labels: FIXTURE_LABELS, config: { ...CONFIG, ...(more.maxSteps ? { maxSteps: more.maxSteps } : {}) }, keepResumeState: true,
+        ...(more.extend ? { extend: true } : {}),
         train: new FeatureBatches(await fixtureFeatures(), { batchSize: 2, shuffle: true, seed: 7, labelKind: 'class' }),
         ...(resume ? { resume } : {}),
       },
@@ -75,4 +76,28 @@ test('stop takes a point at the step it stops on, before the final evaluation re
   expect(stopped.run.outcome).toBe('stopped');
   expect(stopped.points.map((p) => `${p.reason}@${p.step}`)).toEqual(['steps@3', 'stop@5']);
   expect(stopped.states.get(5)).toMatchObject({ step: 5, epoch: 1, batch: 4 });
+});
+
+test('a stopped run continues later for more steps: weights, moments and data position from its stop point, a longer schedule', async () => {
+  const stopped = await train(undefined, (e, t) => {
+    if (e.type === 'step' && e.step === 5) t.stop();
+  });
+  const at5 = stopped.states.get(5)!;
+  // Exact resume refuses a longer plan; continuing accepts it.
+  const refused = await train(at5, undefined, { maxSteps: 12 });
+  expect(refused.run.events.find((e) => e.type === 'error')).toMatchObject({ kind: 'invalid_config', message: expect.stringMatching(/the saved run has 8 steps, this one 12/) });
+  const more = await train(at5, undefined, { maxSteps: 12, extend: true });
+  expect(more.run.outcome).toBe('completed');
+  expect(more.run.events.find((e) => e.type === 'ready')).toMatchObject({ totalSteps: 12 });
+  expect(more.run.steps.map((s) => s.step)).toEqual([6, 7, 8, 9, 10, 11, 12]);
+  // AdamW continues its count (bias correction) and the points after it belong to the 12-step plan.
+  expect(more.points.map((p) => p.step)).toEqual([8, 11]); // every 3 steps from the stop point
+  expect(more.states.get(8)).toMatchObject({ step: 8, totalSteps: 12 });
+  expect(more.states.get(8)!.optimizer.step).toBe(8);
+  // The first step after 5 starts from the stopped weights: its loss equals the stopped run's at step 6, had it gone on
+  // (same weights, batch and dropout; only the learning rate of the longer schedule differs, which acts after the loss).
+  const uninterrupted = await train();
+  const loss6 = uninterrupted.run.steps.find((s) => s.step === 6)!.loss;
+  expect(Math.abs(more.run.steps[0].loss - loss6) / loss6).toBeLessThan(1e-6);
+  expect(more.run.steps[0].lr).not.toBe(uninterrupted.run.steps.find((s) => s.step === 6)!.lr);
 });
