@@ -18,8 +18,11 @@ export interface RunsSlice {
   refreshRuns(): Promise<void>;
   /** Shows a saved run's charts and results (read only). */
   openRun(id: string): Promise<void>;
-  /** Restores the run's data and model and continues it from its last resume state (else its best weights). */
-  resumeSavedRun(id: string): Promise<void>;
+  /**
+   * Restores the run's data and model and continues it from its last resume state (else its best weights); with
+   * `moreSteps`, a stopped or finished run trains that many steps more from its last state (a longer schedule).
+   */
+  resumeSavedRun(id: string, moreSteps?: number): Promise<void>;
   deleteSavedRun(id: string): Promise<void>;
   /** On page load: a run that was training when the tab went away is resumed. */
   resumeInterrupted(): Promise<void>;
@@ -51,9 +54,11 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
     }));
   },
 
-  async resumeSavedRun(id) {
-    const r = get().runs.find((x) => x.id === id);
-    if (!r) return;
+  async resumeSavedRun(id, moreSteps) {
+    const found = get().runs.find((x) => x.id === id);
+    if (!found) return;
+    // Continuing for more steps: the same run with a longer plan (maxSteps counts from the run's first step).
+    const r = moreSteps ? { ...found, config: { ...found.config, maxSteps: found.totalSteps + moreSteps }, status: 'running' as const, final: null } : found;
     set({ runId: id, runState: 'preparing', prepareMessage: 'Restoring the dataset…', runError: null });
     try {
       const files = await loadDataset(r.datasetId);
@@ -67,11 +72,14 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
       set({ modelChoice: r.model, modelLabel: r.modelLabel, modelFiles, modelInfo: modelInfo(config), tokenizer, modelStatus: 'ready', maxLength: r.maxLength });
       void get().refreshTokenStats();
       const [checkpoint, resume] = await Promise.all([loadCheckpoint(id), loadResumeState(id)]);
+      if (moreSteps && !resume) throw new Error('this run kept no resume state (weights, AdamW moments, data position), so it cannot be continued');
       const from = resume?.step ?? checkpoint?.step ?? 0;
       const history = truncateHistory((await loadHistory(id)) ?? emptyHistory(), from);
       set({ config: resolveTrainConfig(r.config), logs: [] });
-      await launch(r, modelFiles, history, checkpoint, resume);
-      const note = resume
+      await launch(r, modelFiles, history, checkpoint, resume, { extend: !!moreSteps });
+      const note = moreSteps
+        ? `Continued from step ${from} for ${moreSteps} more steps (${r.config.maxSteps} in all; the learning-rate schedule spans the new total).`
+        : resume
         ? `Resumed from the checkpoint at step ${from}.`
         : checkpoint
           ? `Resumed from the best weights at step ${from} (no optimizer state was saved: the schedule restarts for the steps left).`
