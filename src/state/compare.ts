@@ -62,8 +62,8 @@ const LOWER_IS_BETTER = new Set(['loss', 'hamming_loss', 'perplexity']);
 export interface MetricRow {
   metric: string;
   values: (number | null)[];
-  /** Index of the best run for this metric; null when fewer than two runs have it. */
-  best: number | null;
+  /** The runs with the best value (ties: all of them); empty when fewer than two runs have it or all agree. */
+  best: number[];
 }
 
 /** Every metric any run reports, one row each, in the order first seen. */
@@ -74,8 +74,9 @@ export function metricsTable(runs: readonly ComparedRun[]): MetricRow[] {
     const values = runs.map((r) => (r.validation && Number.isFinite(r.validation[metric]) ? r.validation[metric] : null));
     const known = values.map((v, i) => [v, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
     const lower = LOWER_IS_BETTER.has(metric);
-    const best = known.length < 2 ? null : known.reduce((a, b) => ((lower ? b[0] < a[0] : b[0] > a[0]) ? b : a))[1];
-    return { metric, values, best };
+    const top = lower ? Math.min(...known.map((k) => k[0])) : Math.max(...known.map((k) => k[0]));
+    const winners = known.filter((k) => k[0] === top).map((k) => k[1]);
+    return { metric, values, best: known.length < 2 || winners.length === known.length ? [] : winners };
   });
 }
 

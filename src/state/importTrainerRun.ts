@@ -38,7 +38,10 @@ export async function importTrainerRun(files: readonly File[]): Promise<TrainerI
     ]);
     const folder = choice.state!.includes('/') ? choice.state!.split('/').slice(-2)[0] : 'Trainer output';
     const id = `trainer-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const { record, history, notes } = importTrainerOutput({ folder, config: config as HfConfig, state, trainingConfig }, { id, now: Date.now() });
+    const now = Date.now();
+    const { record, history, notes } = importTrainerOutput({ folder, config: config as HfConfig, state, trainingConfig }, { id, now });
+    // Output folders are mostly called output/: the import time tells two apart, as the start time does for browser runs.
+    record.name = `${record.name} · ${new Date(now).toLocaleString()}`;
     if (choice.checkpoint.size) {
       const bytes = await Promise.all([...choice.checkpoint].map(async ([name, path]) => [name, new Uint8Array(await byPath.get(path)!.arrayBuffer())] as const));
       await saveCheckpoint(id, { step: record.checkpointStep ?? record.lastStep, files: Object.fromEntries(bytes) });

@@ -39,7 +39,8 @@ export function CompareRuns() {
     };
   }, [chosen]);
   // Stable identities: StaticChart rebuilds its plot when its data or series change.
-  const series = useMemo(() => chosen.map((r, i) => ({ label: r.name, color: COLORS[i % COLORS.length], points: true })), [chosen]);
+  // Short legend labels (#1, #2…): the run names head the tables, in the same colours.
+  const series = useMemo(() => chosen.map((_, i) => ({ label: `#${i + 1}`, color: COLORS[i % COLORS.length], points: true })), [chosen]);
   const lines = useMemo(() => series.map((s) => ({ ...s, points: false })), [series]);
   const histories = loaded && loaded.key === chosen.map((r) => r.id).join('\n') ? loaded.histories : null;
   const curves = useMemo(
@@ -63,9 +64,9 @@ export function CompareRuns() {
       {chosen.length >= 2 && <CompareTables runs={chosen.map(compared)} />}
       {chosen.length >= 2 && curves && curves.loss[0].length + curves.metrics.length > 0 && (
         <div className="charts">
-          <StaticChart testId="compare-loss" title="Training loss" series={lines} data={curves.loss} />
+          <StaticChart testId="compare-train-loss" title="Training loss" series={lines} data={curves.loss} />
           {curves.metrics.map(([m, data]) => (
-            <StaticChart key={m} testId={`compare-${m}`} title={`Validation ${m}`} series={series} data={data} />
+            <StaticChart key={m} testId={`compare-eval-${m}`} title={`Validation ${m}`} series={series} data={data} />
           ))}
         </div>
       )}
@@ -82,7 +83,7 @@ function CompareTables({ runs }: { runs: ComparedRun[] }) {
         <th />
         {runs.map((r, i) => (
           <th key={i} style={{ color: COLORS[i % COLORS.length] }}>
-            {r.name}
+            #{i + 1} {r.name}
           </th>
         ))}
       </tr>
@@ -97,7 +98,7 @@ function CompareTables({ runs }: { runs: ComparedRun[] }) {
             <tr key={row.metric}>
               <td>{row.metric}</td>
               {row.values.map((v, i) => (
-                <td key={i}>{v === null ? '–' : i === row.best ? <strong>{fmt(v)}</strong> : fmt(v)}</td>
+                <td key={i}>{v === null ? '–' : row.best.includes(i) ? <strong>{fmt(v)}</strong> : fmt(v)}</td>
               ))}
             </tr>
           ))}

@@ -11,57 +11,57 @@ export function RunsPanel() {
   const current = useStudio((s) => s.runId);
   const runBytes = useStudio((s) => s.runBytes);
   const { openRun, resumeSavedRun, deleteSavedRun } = useStudio.getState();
-  if (!runs.length) {
-    return (
-      <section className="panel" aria-labelledby="runs-title" id="runs">
-        <h2 id="runs-title">Runs in this browser</h2>
-        <ImportTrainerRun />
-      </section>
-    );
-  }
+  // One tree with or without runs: the import keeps its state (and its message) when the first run appears.
   return (
     <section className="panel" aria-labelledby="runs-title" id="runs">
       <h2 id="runs-title">Runs in this browser</h2>
-      <table className="grid" data-testid="runs">
-        <thead>
-          <tr>
-            <th>Run</th>
-            <th>Status</th>
-            <th>Step</th>
-            <th>Best</th>
-            <th>Stored</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} aria-current={r.id === current ? 'true' : undefined}>
-              <td>{r.name}</td>
-              <td>{r.status}</td>
-              <td>
-                {r.lastStep} / {r.totalSteps || '?'}
-              </td>
-              <td>{r.bestMetric ? `${r.bestMetric.name} ${r.bestMetric.value.toFixed(3)} @ ${r.bestStep}` : '–'}</td>
-              <td data-testid="run-bytes">{runBytes[r.id] ? formatBytes(runBytes[r.id]) : '–'}</td>
-              <td>
-                <button type="button" onClick={() => void openRun(r.id)} aria-label={`Open ${r.name}`} disabled={r.id === current}>
-                  Open
-                </button>{' '}
-                {(r.status === 'paused' || r.status === 'failed' || r.status === 'stopped' || r.status === 'running') && r.id !== current && (
-                  <button type="button" onClick={() => void resumeSavedRun(r.id)} aria-label={`Resume ${r.name}`}>
-                    Resume
-                  </button>
-                )}{' '}
-                <button type="button" onClick={() => void deleteSavedRun(r.id)} aria-label={`Delete ${r.name}`} disabled={r.id === current}>
-                  Delete
-                </button>
-              </td>
+      {runs.length > 0 && (
+        <table className="grid" data-testid="runs">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Status</th>
+              <th>Step</th>
+              <th>Best</th>
+              <th>Stored</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id} aria-current={r.id === current ? 'true' : undefined}>
+                <td>{r.name}</td>
+                <td>{r.status}</td>
+                <td>
+                  {r.lastStep} / {r.totalSteps || '?'}
+                </td>
+                <td>{r.bestMetric ? `${r.bestMetric.name} ${r.bestMetric.value.toFixed(3)} @ ${r.bestStep}` : '–'}</td>
+                <td data-testid="run-bytes">{runBytes[r.id] ? formatBytes(runBytes[r.id]) : '–'}</td>
+                <td>
+                  <button type="button" onClick={() => void openRun(r.id)} aria-label={`Open ${r.name}`} disabled={r.id === current}>
+                    Open
+                  </button>{' '}
+                  {(r.status === 'paused' || r.status === 'failed' || r.status === 'stopped' || r.status === 'running') && r.id !== current && (
+                    <button type="button" onClick={() => void resumeSavedRun(r.id)} aria-label={`Resume ${r.name}`}>
+                      Resume
+                    </button>
+                  )}{' '}
+                  {(r.status === 'finished' || r.status === 'stopped') && r.totalSteps > 0 && r.id !== current && (
+                    <button type="button" onClick={() => void resumeSavedRun(r.id, r.totalSteps)} aria-label={`Train ${r.name} for ${r.totalSteps} more steps`}>
+                      +{r.totalSteps} steps
+                    </button>
+                  )}{' '}
+                  <button type="button" onClick={() => void deleteSavedRun(r.id)} aria-label={`Delete ${r.name}`} disabled={r.id === current}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <CompareRuns />
       <ImportTrainerRun />
     </section>

@@ -29,16 +29,18 @@ test('flattenSettings keeps arrays and null whole', () => {
   expect(flattenSettings({ a: { b: [1, 2], c: null }, d: 'x' })).toEqual({ 'a.b': '[1,2]', 'a.c': 'null', d: 'x' });
 });
 
-test('metrics table: every metric, the best run per row (lowest loss, highest score)', () => {
+test('metrics table: every metric, the best runs per row (lowest loss, highest score; ties all, none when all agree)', () => {
   const rows = metricsTable([
-    run({ validation: { loss: 0.5, accuracy: 0.8 } }),
-    run({ validation: { loss: 0.4, accuracy: 0.7, f1_macro: 0.6 } }),
+    run({ validation: { loss: 0.5, accuracy: 0.8, f1_micro: 0.7 } }),
+    run({ validation: { loss: 0.4, accuracy: 0.7, f1_macro: 0.6, f1_micro: 0.7 } }),
+    run({ validation: { accuracy: 0.8, f1_micro: 0.7 } }),
     run({ validation: null }),
   ]);
   expect(rows).toEqual([
-    { metric: 'loss', values: [0.5, 0.4, null], best: 1 },
-    { metric: 'accuracy', values: [0.8, 0.7, null], best: 0 },
-    { metric: 'f1_macro', values: [null, 0.6, null], best: null },
+    { metric: 'loss', values: [0.5, 0.4, null, null], best: [1] },
+    { metric: 'accuracy', values: [0.8, 0.7, 0.8, null], best: [0, 2] },
+    { metric: 'f1_micro', values: [0.7, 0.7, 0.7, null], best: [] },
+    { metric: 'f1_macro', values: [null, 0.6, null, null], best: [] },
   ]);
 });
 
