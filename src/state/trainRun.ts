@@ -36,10 +36,11 @@ export async function startTraining(): Promise<void> {
     set({ runError: { kind: 'invalid_config', message: blocker, checkpointStep: null } });
     return;
   }
-  // Resume states and checkpoints of BERT-base weigh GBs: ask the browser not to evict them under pressure.
-  void persistStorage();
   const summary = s.summary!;
   const id = `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // Preparing from the click on: Start is disabled while the dataset is saved, and no one reads the previous run's
+  // 'finished' as this one's.
+  set({ runState: 'preparing', prepareMessage: 'Saving the dataset…', runError: null });
   await saveDataset(id, s.dataFiles).catch(() => undefined);
   const r: RunRecord = {
     id,
@@ -84,7 +85,15 @@ export async function startTraining(): Promise<void> {
  * schedule and data position); without it, `checkpoint` restarts the steps left from the best weights (runs
  * saved before resume states existed); `checkpoint` is also what Export downloads until a new best comes.
  */
-export async function launch(saved: RunRecord, modelFiles: File[], history: History, checkpoint: CheckpointRecord | null, resume: ResumeRecord | null): Promise<void> {
+export async function launch(
+  saved: RunRecord,
+  modelFiles: File[],
+  history: History,
+  checkpoint: CheckpointRecord | null,
+  resume: ResumeRecord | null,
+  /** `extend`: a stopped or finished run continued for more steps (its record's config already has them). */
+  opts: { extend?: boolean } = {},
+): Promise<void> {
   const fromBest = resume ? null : checkpoint;
   const offset = fromBest?.step ?? 0;
   const run = new RunController({ ...saved, stepOffset: offset, checkpointStep: checkpoint?.step ?? null }, history.elapsedMs.at(-1) ?? 0);
@@ -94,6 +103,9 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
     run, runId: r.id, runState: 'preparing', prepareMessage: 'Encoding the training data…', history, ...runView(r),
     lastEval: null, lastTest: null, predictions: null, resultExamples: null, doneReason: null, runError: null, logs: [], runNotice: null,
   });
+  // Resume states and checkpoints of BERT-base weigh GBs: ask the browser not to evict them under pressure (after
+  // the state above, so the page shows the run as preparing at once whatever the permission check costs).
+  void persistStorage();
   try {
     const progress = (label: string) => (p: { loaded: number; total: number }) => set({ prepareMessage: `${label} ${p.loaded} / ${p.total}` });
     const summary = get().summary!;
@@ -114,7 +126,7 @@ export async function launch(saved: RunRecord, modelFiles: File[], history: Hist
     const config = fromBest ? resumeConfig(r.config, r.totalSteps, offset) : r.config;
     run.send({
       type: 'start', model: { kind: 'files', files, label: r.modelLabel }, data: { task: r.task, labels: r.labels, train, validation, test, ...mlm }, config,
-      resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...resumeField(r.id, resume),
+      resumable: true, kernels: get().kernelMode, init: r.init ?? 'pretrained', ...resumeField(r.id, resume), ...(opts.extend && resume ? { extend: true } : {}),
     });
     run.update({ status: 'running' });
     await run.persist(true);

@@ -243,6 +243,17 @@ async function walkThrough(page: Page, errors: string[]) {
   expect(after.steps.at(-1)).toBe(STEPS);
   // An exact resume (weights, AdamW state, schedule and data position) keeps the run's own step numbers.
   expect(after.stepOffset).toBe(0);
+  // The resume state and the best checkpoint live in OPFS (written and read by the train worker), one of each once
+  // the older ones and any write the reload interrupted are swept; the runs list shows the folder's size.
+  const stored = await page.evaluate(async (id) => {
+    const runs = await (await navigator.storage.getDirectory()).getDirectoryHandle('runs');
+    const dir = (await runs.getDirectoryHandle(id)) as unknown as { keys(): AsyncIterable<string> };
+    const names: string[] = [];
+    for await (const name of dir.keys()) names.push(name);
+    return names.sort();
+  }, before.id);
+  expect(stored).toEqual([expect.stringMatching(/^best-\d+-\w+$/), expect.stringMatching(/^resume-\d+-\w+\.safetensors$/)]);
+  await expect(page.getByTestId('run-bytes').first().textContent()).resolves.toMatch(/^\d+(\.\d+)? (KB|MB)$/);
   expect(after.steps.slice(0, 3)).toEqual([1, 2, 3]);
   await page.getByTestId('confusion-matrix').waitFor();
   trainLongTasks.push(...(await takeLongTasks(page)));
