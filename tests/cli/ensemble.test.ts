@@ -123,6 +123,11 @@ describe('classification', () => {
     expect(r.status).toBe(1);
     expect(r.err).toContain(`${join(dir, 'nowhere')}: no such run folder`);
 
+    const unlabelled = makeRun('cls-nolabels', 'classification', null, member([]));
+    r = command(['--runs', runs[0], unlabelled, '--gold', gold, '--out', join(dir, 'e')]);
+    expect(r.status).toBe(1);
+    expect(r.err).toContain(`${join(unlabelled, 'checkpoint', 'config.json')}: no such file (a run's labels are read from its checkpoint's id2label)`);
+
     expect(command(['--runs', ...runs, '--gold', gold]).status).toBe(2);
     expect(command(['--runs', ...runs, '--gold', gold, '--out', 'o', '--weights', '1,2']).err).toMatch(/expected equal, search, or 3 non-negative numbers/);
   });
@@ -165,6 +170,12 @@ test('QA from predictions.jsonl alone: votes on the answers and says what logit 
   const metrics = read(join(out, 'metrics.json'));
   expect(metrics.validation).toMatchObject({ exact_match: 100, f1: 100 });
   expect(metrics.report).toEqual(evaluate('qa', gold, join(out, 'predictions.jsonl')));
+
+  // A qa_logits.jsonl line that does not add up is reported with its line.
+  writeFileSync(join(a, 'qa_logits.jsonl'), jsonl([{ id: 'q1', start_logits: [0, 1], end_logits: [0], offsets: [null, [0, 2]] }]));
+  const bad = command(['--runs', a, b, '--gold', gold, '--out', join(dir, 'qa-bad')]);
+  expect(bad.status).toBe(1);
+  expect(bad.err).toContain(`${join(a, 'qa_logits.jsonl')}:1: 2 start_logits, 1 end_logits and 2 offsets (one of each per token)`);
 
   // With qa_logits.jsonl in every run the logits are averaged instead.
   const window = (start: number[], end: number[]) => ({ id: 'q1', start_logits: start, end_logits: end, offsets: [null, [0, 2], [3, 8], [10, 16]] });
