@@ -3,13 +3,19 @@
  * for a few steps on a ../shared/data file, `npm run export` turns its checkpoint/ into the ONNX layout, and
  * transformers.js's own `pipeline('text-classification')` over that folder (remote models off) gives the
  * studio's validation predictions: every label's score within 1e-4 (softmax, or sigmoid for multi-label), and
- * `pipeline('token-classification')` the studio's NER tag of every word (its first sub-token's label).
+ * `pipeline('token-classification')` the studio's NER tag of every word (its first sub-token's label), and
+ * `pipeline('question-answering')` the studio's answer (see the QA test for what differs in its post-processing).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { env, pipeline } from '@huggingface/transformers';
+import { env, pipeline, type QuestionAnsweringPipeline } from '@huggingface/transformers';
+import { dirSource } from '../../scripts/lib/node-source.ts';
+import type { QaExample } from '../../src/data/types.ts';
+import { decodeQaAnswer } from '../../src/metrics/qaDecode.ts';
+import { loadTokenizer } from '../../src/tokenize/index.ts';
+import { encodeQaWindows } from '../../src/tokenize/qa.ts';
 import { afterAll, expect, test } from 'vitest';
 
 const DATA = '../shared/data';
@@ -19,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const jsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 /** Trains 4 steps on the first `rows` lines (10% held out for validation), exports, and returns the run folder. */
-function trainAndExport(name: string, file: string, rows: number): string {
+function trainAndExport(name: string, file: string, rows: number, maxLength = 128): string {
   const source = join(DATA, file);
   if (!existsSync(source)) throw new Error(`${source} is missing: this test needs the shared data beside the repository`);
   const data = join(dir, `${name}.jsonl`);
@@ -28,7 +34,7 @@ function trainAndExport(name: string, file: string, rows: number): string {
   writeFileSync(cfg, JSON.stringify({ learningRate: 1e-3, batchSize: 8, loggingSteps: 2, evalStrategy: 'steps', evalSteps: 2 }));
   const out = join(dir, name);
   // max_length above every text's length: transformers.js truncates at model_max_length, the studio at max_length.
-  const train = spawnSync('npx', ['tsx', 'scripts/train.ts', '--data', data, '--model', 'public/models/tiny-bert', '--config', cfg, '--max-steps', '4', '--max-length', '128', '--out', out], { encoding: 'utf8', timeout: 600_000 });
+  const train = spawnSync('npx', ['tsx', 'scripts/train.ts', '--data', data, '--model', 'public/models/tiny-bert', '--config', cfg, '--max-steps', '4', '--max-length', String(maxLength), '--out', out], { encoding: 'utf8', timeout: 600_000 });
   expect(train.status, train.stderr).toBe(0);
   const exported = spawnSync('npx', ['tsx', 'scripts/export.ts', '--model', join(out, 'checkpoint'), '--out', join(out, 'onnx-folder')], { encoding: 'utf8', timeout: 120_000 });
   expect(exported.status, exported.stderr).toBe(0);
@@ -91,3 +97,37 @@ test("NER: transformers.js's token-classification gives every word the studio's 
   }
   expect(words).toBeGreaterThan(100);
 });
+
+/** SQuAD's answer normalisation, then no spaces at all: a decoded answer ("24 - yard") and a context slice ("24-yard") compare equal. */
+const squashed = (s: string) =>
+  s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\p{P}/gu, '').replace(/\b(a|an|the)\b/g, ' ').replace(/\s+/g, '');
+
+test("QA: transformers.js runs the exported model to the studio's answers; its pipeline's own decoding agrees once configured alike", async () => {
+  const out = trainAndExport('qa', 'en_qa_xquad_en.jsonl', 160, 256);
+  env.allowRemoteModels = false;
+  const qa = (await pipeline('question-answering', join(out, 'onnx-folder'), { dtype: 'fp32' })) as QuestionAnsweringPipeline;
+  const tok = await loadTokenizer(dirSource(join(out, 'checkpoint')));
+  const gold = jsonl(join(out, 'validation.jsonl')) as { id: string; question: string; context: string; answers: { text: string[]; answer_start: number[] } }[];
+  const predicted = new Map((jsonl(join(out, 'predictions.jsonl')) as { id: string; prediction_text: string }[]).map((p) => [p.id, p.prediction_text]));
+  let compared = 0;
+  for (const g of gold) {
+    const ex: QaExample = { id: g.id, question: g.question, context: g.context, answers: { text: g.answers.text, answerStart: g.answers.answer_start } };
+    const windows = encodeQaWindows(tok, ex, { maxLength: 256, stride: 128, padding: 'none' });
+    if (windows.length !== 1) continue; // transformers.js reads one truncated window; compare where that is all there is
+    const inputs = qa.tokenizer(g.question.trimStart(), { text_pair: g.context, truncation: true });
+    expect(Array.from(inputs.input_ids.data as BigInt64Array, Number), g.id).toEqual(windows[0].inputIds);
+    const { start_logits, end_logits } = (await qa.model(inputs)) as { start_logits: { data: Float32Array }; end_logits: { data: Float32Array } };
+    const window = { start_logits: Array.from(start_logits.data), end_logits: Array.from(end_logits.data), offsets: windows[0].offsets };
+    // 1. The studio's decoder (n-best 20, at most 30 tokens) on transformers.js's logits: the studio's answer, exactly.
+    expect(decodeQaAnswer([window], { context: g.context }).text, g.id).toBe(predicted.get(g.id));
+    // 2. The pipeline itself pairs every start with every later end (no length cap) and decodes the tokens; the
+    //    studio's decoder with the same freedom picks the same span, equal once both are SQuAD-normalised.
+    const T = window.start_logits.length;
+    const free = decodeQaAnswer([window], { context: g.context, nBest: T, maxAnswerLen: T }).text;
+    const answer = (await qa(g.question.trimStart(), g.context)) as { answer: string };
+    expect(squashed(answer.answer), g.id).toBe(squashed(free));
+    compared++;
+  }
+  console.log(`QA through transformers.js: ${compared} single-window validation questions, every answer the studio's`);
+  expect(compared).toBeGreaterThan(5);
+}, 900_000);
