@@ -2,10 +2,12 @@
  * Tokenizer files as transformers.js needs them beside an exported model. It reads only tokenizer.json and
  * tokenizer_config.json (not special_tokens_map.json): `tokenizer_class` picks the class (BertTokenizer and
  * ElectraTokenizer return token_type_ids, the generic fallback does not), and the special tokens are looked up
- * by name there (`pad_token` for padding, `mask_token` for fill-mask). Older checkpoints have only vocab.txt;
- * for WordPiece models the tokenizer.json that transformers' BertConverter would build is written from it.
+ * by name there (`pad_token` for padding, `mask_token` for fill-mask). Older checkpoints have only vocab.txt
+ * (WordPiece) or vocab.json + merges.txt (byte-level BPE): the tokenizer.json transformers' converters would
+ * build is written from them, by the same builders our own loader uses (tokenize/vocab-files.ts).
  */
 import type { HfConfig } from '../engine/config';
+import { byteLevelBpeTokenizerJson, wordPieceTokenizerJson } from '../tokenize/vocab-files';
 
 type Json = Record<string, unknown>;
 
@@ -47,60 +49,6 @@ export function completeTokenizerConfig(config: HfConfig, tokenizerConfig: Json 
   return out;
 }
 
-const added = (content: string, id: number) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-
-/**
- * tokenizer.json for a WordPiece vocab.txt, as transformers' BertConverter builds it: BertNormalizer
- * (lowercase per do_lower_case, default true; strip_accents as configured), BertPreTokenizer, WordPiece with
- * `##`, and `[CLS] A [SEP] (B:1 [SEP]:1)`. Throws when the vocab lacks a special token the template needs.
- */
-export function wordPieceTokenizerJson(vocabTxt: string, tokenizerConfig: Json | null): Json {
-  const tokens = vocabTxt.split(/\r?\n/);
-  if (tokens.at(-1) === '') tokens.pop();
-  const vocab: Record<string, number> = {};
-  tokens.forEach((t, i) => {
-    if (!(t in vocab)) vocab[t] = i;
-  });
-  const name = (key: keyof typeof WORDPIECE_SPECIALS) => {
-    const v = tokenizerConfig?.[key];
-    return typeof v === 'string' ? v : WORDPIECE_SPECIALS[key];
-  };
-  const id = (token: string) => {
-    const i = vocab[token];
-    if (i === undefined) throw new Error(`vocab.txt has no ${token}: cannot build tokenizer.json`);
-    return i;
-  };
-  const [clsTok, sepTok, unkTok] = [name('cls_token'), name('sep_token'), name('unk_token')];
-  const special = (tok: string, typeId: number) => ({ SpecialToken: { id: tok, type_id: typeId } });
-  const seq = (which: 'A' | 'B', typeId: number) => ({ Sequence: { id: which, type_id: typeId } });
-  const specials = [name('pad_token'), unkTok, clsTok, sepTok, name('mask_token')].filter((t) => t in vocab);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: specials.map((t) => added(t, vocab[t])).sort((a, b) => a.id - b.id),
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: tokenizerConfig?.tokenize_chinese_chars ?? true,
-      strip_accents: tokenizerConfig?.strip_accents ?? null,
-      lowercase: tokenizerConfig?.do_lower_case ?? true,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [special(clsTok, 0), seq('A', 0), special(sepTok, 0)],
-      pair: [special(clsTok, 0), seq('A', 0), special(sepTok, 0), seq('B', 1), special(sepTok, 1)],
-      special_tokens: {
-        [clsTok]: { id: clsTok, ids: [id(clsTok)], tokens: [clsTok] },
-        [sepTok]: { id: sepTok, ids: [id(sepTok)], tokens: [sepTok] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: unkTok, continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
-  };
-}
-
 /** Files transformers.js and `AutoTokenizer` read, copied when the source has them. */
 export const TOKENIZER_FILE_NAMES = [
   'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt',
@@ -130,8 +78,12 @@ export async function exportTokenizerFiles(
   const generated: string[] = [];
   const tokenizerConfig = json('tokenizer_config.json');
   const vocab = text('vocab.txt');
+  const [vocabJson, merges] = [json('vocab.json'), text('merges.txt')];
   if (!files['tokenizer.json'] && vocab !== null && usesWordPiece(config.model_type)) {
-    files['tokenizer.json'] = encode(wordPieceTokenizerJson(vocab, tokenizerConfig));
+    files['tokenizer.json'] = encode(wordPieceTokenizerJson(vocab, tokenizerConfig ?? {}));
+    generated.push('tokenizer.json');
+  } else if (!files['tokenizer.json'] && vocabJson && merges !== null) {
+    files['tokenizer.json'] = encode(byteLevelBpeTokenizerJson(vocabJson as Record<string, number>, merges, tokenizerConfig ?? {}));
     generated.push('tokenizer.json');
   }
   if (files['tokenizer.json']) {

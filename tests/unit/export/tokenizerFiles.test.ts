@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { completeTokenizerConfig, exportTokenizerFiles, wordPieceTokenizerJson } from '../../../src/export/tokenizerFiles';
+import { completeTokenizerConfig, exportTokenizerFiles } from '../../../src/export/tokenizerFiles';
+import { wordPieceTokenizerJson } from '../../../src/tokenize/vocab-files';
 
 const TOKENIZERS = 'tests/fixtures/hf-reference/tokenizers';
 const read = (dir: string, f: string) => readFileSync(join(TOKENIZERS, dir, f), 'utf8');
@@ -15,7 +16,7 @@ test('tokenizer.json built from vocab.txt equals the BertConverter-built ones of
   const { type, ...model } = bert.model as Record<string, unknown>;
   expect(type).toBe('WordPiece');
   expect({ ...bert, model }).toEqual(JSON.parse(read('bert-base-uncased', 'tokenizer.json')));
-  expect(() => wordPieceTokenizerJson('[PAD]\nhello\n', null)).toThrow(/vocab.txt has no \[CLS\]/);
+  expect(() => wordPieceTokenizerJson('[PAD]\nhello\n', {})).toThrow(/vocab.txt has no \[CLS\]/);
 });
 
 test('tokenizer_config.json gains the class and special tokens transformers.js reads; values already there are kept', () => {
@@ -28,7 +29,7 @@ test('tokenizer_config.json gains the class and special tokens transformers.js r
   expect(completeTokenizerConfig({ model_type: 'electra' }, { tokenizer_class: 'BertTokenizerFast' }, null).tokenizer_class).toBe('BertTokenizerFast');
 });
 
-test('exportTokenizerFiles: copies what exists, builds tokenizer.json only for WordPiece models that lack one', async () => {
+test('exportTokenizerFiles: copies what exists, builds tokenizer.json when a model lacks one (WordPiece or byte-level BPE)', async () => {
   const source = (files: Record<string, string>) => async (f: string) => (f in files ? new TextEncoder().encode(files[f]) : null);
   const vocab = '[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n';
   const bert = await exportTokenizerFiles({ model_type: 'distilbert', max_position_embeddings: 64 }, source({ 'vocab.txt': vocab }));
@@ -42,8 +43,15 @@ test('exportTokenizerFiles: copies what exists, builds tokenizer.json only for W
   const kept = await exportTokenizerFiles({ model_type: 'bert' }, source({ 'vocab.txt': vocab, 'special_tokens_map.json': '{"pad_token": "[PAD]"}' }));
   expect(new TextDecoder().decode(kept.files['special_tokens_map.json'])).toBe('{"pad_token": "[PAD]"}');
   expect(kept.generated).not.toContain('special_tokens_map.json');
-  // RoBERTa's BPE files are copied; no tokenizer.json is invented, so tokenizer_config.json is left alone.
-  const roberta = await exportTokenizerFiles({ model_type: 'roberta' }, source({ 'vocab.json': '{}', 'merges.txt': '' }));
-  expect(Object.keys(roberta.files).sort()).toEqual(['merges.txt', 'vocab.json']);
-  expect(roberta.generated).toEqual([]);
+  // RoBERTa's BPE files are copied and tokenizer.json is built from them as RobertaConverter would (the loader's
+  // builder, tokenize/vocab-files.ts): transformers.js reads no vocab.json / merges.txt.
+  const fixture = (f: string) => read('roberta-base', f);
+  const roberta = await exportTokenizerFiles({ model_type: 'roberta', max_position_embeddings: 514 }, source({ 'vocab.json': fixture('vocab.json'), 'merges.txt': fixture('merges.txt') }));
+  expect(Object.keys(roberta.files).sort()).toEqual(['merges.txt', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json', 'vocab.json']);
+  const built = JSON.parse(new TextDecoder().decode(roberta.files['tokenizer.json']));
+  const hub = JSON.parse(fixture('tokenizer.json'));
+  expect(built.model.type).toBe('BPE');
+  expect(built.model.merges.length).toBe(hub.model.merges.length);
+  expect(built.model.vocab).toEqual(hub.model.vocab);
+  expect(built.post_processor).toMatchObject({ type: 'RobertaProcessing', cls: ['<s>', 0], sep: ['</s>', 2] });
 });
