@@ -5,9 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadInitialValues } from '../../src/engine/checkpoint.ts';
-import { modelSpecs } from '../../src/engine/names.ts';
 import { buildTrainerProject } from '../../src/export/trainer/index.ts';
+import { newlyInitialised as initialWeightsOf } from '../../src/export/trainer/initialWeights.ts';
 import type { FileSource } from '../../src/hub/source.ts';
 import { taskSpec } from '../../src/tasks/index.ts';
 import type { TrainConfig } from '../../src/train/config.ts';
@@ -27,17 +26,8 @@ export interface TrainerProjectRun {
 }
 
 /** The weights the worker initialises rather than reads (the head; every weight with init random), by name. */
-export async function newlyInitialised(run: TrainerProjectRun): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
-  const spec = taskSpec(run.data.task);
-  const { head, problemType } = spec;
-  const labels = spec.hasLabelVocabulary ? { labels: run.data.labels } : {};
-  const v = await loadInitialValues(run.source, { head, problemType, seed: run.config.seed, init: run.init, ...labels });
-  const fresh = new Set([...v.report.missing, ...v.report.mismatched.map((m) => m.name)]);
-  const out = new Map<string, { shape: number[]; data: Float32Array }>();
-  for (const s of modelSpecs(v.enc, v.head, v.numLabels)) {
-    if (run.init === 'random' || fresh.has(s.name)) out.set(s.name, { shape: s.shape, data: v.values.get(s.name)! });
-  }
-  return out;
+export function newlyInitialised(run: TrainerProjectRun): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+  return initialWeightsOf(run.source, { task: run.data.task, labels: run.data.labels, seed: run.config.seed, init: run.init });
 }
 
 /** Writes the project; false (nothing written) for masked-LM runs, which the project does not cover. */

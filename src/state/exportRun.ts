@@ -51,6 +51,11 @@ export async function runZip(runId: string): Promise<{ name: string; bytes: Uint
 
 export async function downloadRunZip(runId: string): Promise<void> {
   const { name, bytes } = await runZip(runId);
+  saveZip(name, bytes);
+}
+
+/** Hands a zip to the browser's downloads. */
+export function saveZip(name: string, bytes: Uint8Array): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/zip' }));
   const a = document.createElement('a');
   a.href = url;

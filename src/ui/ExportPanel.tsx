@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { fineTuneFromRun } from '../state/exportRun';
 import { useStudio } from '../state/store';
+import { TrainerProjectExport } from './TrainerProjectExport';
 
 /** Step 7: the zip that `from_pretrained` loads, with the config, metrics and model card. */
 export function ExportPanel() {
@@ -35,6 +36,7 @@ export function ExportPanel() {
           {error}
         </p>
       )}
+      <TrainerProjectExport runId={runId} />
       {isMlm && (
         <div className="row">
           <button type="button" data-testid="fine-tune-this" disabled={checkpointStep === null || fineTune.state === 'loading'} onClick={startFineTune}>

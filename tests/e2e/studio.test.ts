@@ -111,7 +111,11 @@ async function controlProblems(page: Page): Promise<string[]> {
  * `takeLongTasks` returns the durations since the last call and forgets them.
  */
 const LONG_TASK_OBSERVER = `window.__longTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask', buffered: true });`;
-const takeLongTasks = (page: Page): Promise<number[]> => page.evaluate('(() => { const t = window.__longTasks ?? []; window.__longTasks = []; return t; })()') as Promise<number[]>;
+async function takeLongTasks(page: Page): Promise<number[]> {
+  const tasks = (await page.evaluate('(() => { const t = window.__longTasks; window.__longTasks = []; return t ?? null; })()')) as number[] | null;
+  if (!tasks) throw new Error('the long-task observer is not installed in the page');
+  return tasks;
+}
 
 /** Polls from Node: Playwright's own polling of a string predicate would `eval` in the page, which the CSP blocks. */
 async function waitFor(page: Page, pick: string, timeout: number) {
@@ -276,6 +280,17 @@ async function walkThrough(page: Page, errors: string[]) {
   for (const name of ['config.json', 'model.safetensors', 'vocab.txt', 'tokenizer_config.json', 'training_config.json', 'metrics.json', 'README.md', 'predictions.jsonl']) {
     expect(Object.keys(files), name).toContain(name);
   }
+  // "Continue on a bigger machine": the run as a Trainer project, built in the page from the loaded data.
+  const [trainerDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trainer-project').click()]);
+  const trainerZip = unzipSync(new Uint8Array(readFileSync(await trainerDownload.path())));
+  for (const name of ['train.py', 'tasks.py', 'same_order.py', 'requirements.txt', 'training_config.json', 'README.md', 'data/train.jsonl', 'data/validation.jsonl', 'data/order.json', 'data/features.safetensors', 'data/initial_weights.safetensors']) {
+    expect(Object.keys(trainerZip), name).toContain(`trainer/${name}`);
+  }
+  const trainerConfig = JSON.parse(new TextDecoder().decode(trainerZip['trainer/training_config.json']));
+  expect(trainerConfig).toMatchObject({ task: 'classification', labels: ['negative', 'positive'], max_length: MAX_LENGTH, config: { maxSteps: STEPS, batchSize: 4 } });
+  const trainRows = new TextDecoder().decode(trainerZip['trainer/data/train.jsonl']).trim().split('\n');
+  const validRows = new TextDecoder().decode(trainerZip['trainer/data/validation.jsonl']).trim().split('\n');
+  expect([trainRows.length, validRows.length]).toEqual(await state<number[]>(page, '[s.summary.splits.train, s.summary.splits.validation]'));
   const config = JSON.parse(new TextDecoder().decode(files['config.json']));
   expect(config.architectures).toEqual(['BertForSequenceClassification']);
   expect(config.id2label).toEqual({ 0: 'negative', 1: 'positive' });
