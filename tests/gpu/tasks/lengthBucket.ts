@@ -20,8 +20,8 @@ export const lengthBucket: TaskSpec<ClassificationExample> = {
   name: 'length_bucket',
   title: 'Sentence length bucket',
   detect: {
-    // After every built-in task: it claims only files none of them recognise.
-    priority: () => 100,
+    // After every supervised built-in task, before the masked LM's catch-all for unlabeled text (90).
+    priority: () => 80,
     columns(profiles) {
       const cols = [...profiles.values()];
       return cols.length === 1 && cols[0].strings > 0 ? { text: cols[0].name } : null;
