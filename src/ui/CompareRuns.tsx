@@ -4,6 +4,7 @@ import { StaticChart } from '../charts/StaticChart';
 import { loadHistory, type RunRecord } from '../persist/runs';
 import { configDifferences, lossOverlay, metricOverlay, metricsTable, sharedEvalMetrics, type ComparedRun } from '../state/compare';
 import { useStudio } from '../state/store';
+import { EnsembleRuns } from './EnsembleRuns';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0d9488', '#a16207', '#db2777'];
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
@@ -62,6 +63,7 @@ export function CompareRuns() {
         ))}
       </fieldset>
       {chosen.length >= 2 && <CompareTables runs={chosen.map(compared)} />}
+      {chosen.length >= 2 && chosen.every((r) => r.task === chosen[0].task) && <EnsembleRuns ids={chosen.map((r) => r.id)} />}
       {chosen.length >= 2 && curves && curves.loss[0].length + curves.metrics.length > 0 && (
         <div className="charts">
           <StaticChart testId="compare-train-loss" title="Training loss" series={lines} data={curves.loss} />

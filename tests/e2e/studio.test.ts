@@ -321,6 +321,30 @@ async function walkThrough(page: Page, errors: string[]) {
   await snap(page, 'playground');
   expect(await controlProblems(page)).toEqual([]);
 
+  // 10. A second seed of the same run, then the two as an ensemble: each member's score is its own run's accuracy,
+  //     recomputed from its saved predictions against the validation rows.
+  await page.getByText('More settings').click(); // closed again since the reload
+  await page.getByLabel('Seed', { exact: true }).fill('7');
+  await page.getByLabel('Max steps').fill('6');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await waitFor(page, "s.runs.length >= 2 && s.runState === 'finished' && s.predictions !== null && s.runId !== " + JSON.stringify(before.id), 300_000);
+  const accuracies = await state<Record<string, number>>(page, 'Object.fromEntries(s.runs.map((r) => [r.name, r.final?.validation?.metrics.accuracy]))');
+  await page.getByTestId('compare-runs').locator('summary').click();
+  for (const name of Object.keys(accuracies)) await page.getByTestId('compare-runs').getByLabel(name).check();
+  await page.getByTestId('ensemble').getByRole('button', { name: 'Ensemble' }).click();
+  await page.getByTestId('ensemble-table').waitFor({ timeout: 60_000 });
+  const table = page.getByTestId('ensemble-table').locator('tbody tr');
+  expect(await table.count()).toBe(3);
+  for (let i = 0; i < 2; i++) {
+    const [name, weight, score] = await table.nth(i).locator('td').allTextContents();
+    expect(weight).toBe('0.500');
+    expect(Number(score)).toBeCloseTo(accuracies[name], 4);
+  }
+  const [label, , ensembleScore] = await table.nth(2).locator('td').allTextContents();
+  expect(label).toBe('ensemble');
+  expect(Number(ensembleScore)).toBeGreaterThanOrEqual(0);
+  await snap(page, 'ensemble');
+
   writeFileSync(`${SHOTS}/summary.json`, JSON.stringify({ before, after, predictions: saved.length, playground: pg, longTasks }, null, 2));
   expect(errors).toEqual([]);
 }
