@@ -4,6 +4,7 @@ import type { Example, Task } from '../data/types';
 import type { AdapterReport } from '../engine/backend';
 import { parseKernelMode, type KernelMode } from '../engine/kernels/modes';
 import type { Prediction, TrainEvent } from '../protocol/train';
+import { combinePredictions } from '../ensemble/playground';
 import { taskSpec } from '../tasks/index';
 import { downloadRunZip, runCheckpointFiles } from './exportRun';
 import { expandZips } from './modelSlice';
@@ -48,6 +49,8 @@ export interface UiSlice {
   pgLabels: string[];
   /** Masked LM: the mask token a fill-mask text must contain. */
   pgMaskToken: string | null;
+  /** An ensemble in the playground: its members' runs and weights (each predicts in turn; src/ensemble/playground.ts). */
+  pgEnsemble: { runIds: string[]; weights: number[]; thresholds: Record<string, number> | null } | null;
   pgInput: PlaygroundInput;
   pgResult: PlaygroundResult | null;
   pgError: string | null;
@@ -59,6 +62,8 @@ export interface UiSlice {
   setPlaygroundInput(patch: Partial<PlaygroundInput>): void;
   loadPlaygroundFromRun(runId: string): Promise<void>;
   loadPlaygroundFiles(files: File[], label: string): Promise<void>;
+  /** The playground predicts with every member of an ensemble of saved runs and combines their predictions. */
+  loadPlaygroundEnsemble(ensemble: { task: Task; labels: string[]; runIds: string[]; weights: number[]; thresholds: Record<string, number> | null }): void;
   predictPlayground(): Promise<void>;
   setThreshold(label: string, value: number): void;
   downloadZip(runId: string): Promise<void>;
@@ -71,7 +76,7 @@ export function playgroundExample(task: Task, labels: string[], input: Playgroun
 
 export const createUiSlice: Slice<UiSlice> = (set, get) => {
   async function load(files: File[], label: string, task?: Task, labels?: string[]) {
-    set({ pgStatus: 'loading', pgError: null, pgResult: null, pgLabel: label });
+    set({ pgStatus: 'loading', pgError: null, pgResult: null, pgLabel: label, pgEnsemble: null });
     try {
       const ev = await predictor.loadPredictor(files, task, labels);
       set({ pgStatus: 'ready', pgTask: ev.task, pgLabels: ev.labels, pgMaskToken: ev.maskToken });
@@ -90,6 +95,7 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     pgTask: null,
     pgLabels: [],
     pgMaskToken: null,
+    pgEnsemble: null,
     pgInput: { text: '', textPair: '', question: '', context: '' },
     pgResult: null,
     pgError: null,
@@ -122,6 +128,9 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
     async loadPlaygroundFiles(dropped, label) {
       await load(await expandZips(dropped), label);
     },
+    loadPlaygroundEnsemble({ task, labels, runIds, weights, thresholds }) {
+      set({ pgStatus: 'ready', pgError: null, pgResult: null, pgTask: task, pgLabels: labels, pgMaskToken: null, pgLabel: `ensemble of ${runIds.length} runs`, pgEnsemble: { runIds, weights, thresholds } });
+    },
     async predictPlayground() {
       const { pgTask, pgLabels, pgInput, maxLength } = get();
       if (!pgTask) return;
@@ -129,6 +138,20 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => {
       set({ pgStatus: 'predicting', pgError: null });
       try {
         const spec = taskSpec(pgTask);
+        const ensemble = get().pgEnsemble;
+        if (ensemble) {
+          // Each member in turn in the predict worker (it holds one model), then the task's ensemble rule.
+          const started = performance.now();
+          const preds: Prediction[] = [];
+          for (const id of ensemble.runIds) {
+            await predictor.loadPredictor(await runCheckpointFiles(id), pgTask, pgLabels);
+            preds.push((await predictor.predict([example], spec.defaultMaxLength ?? maxLength ?? 128)).predictions[0]);
+          }
+          const prediction = combinePredictions(pgTask, pgLabels, preds, ensemble.weights, ensemble.thresholds);
+          const context = spec.views.playground === 'question-context' ? pgInput.context : undefined;
+          set({ pgStatus: 'ready', pgResult: { prediction, words, context, elapsedMs: performance.now() - started } });
+          return;
+        }
         const ev = await predictor.predict([example], spec.defaultMaxLength ?? maxLength ?? 128);
         const context = spec.views.playground === 'question-context' ? pgInput.context : undefined;
         const masks = spec.views.playground === 'fill-mask' ? { masks: ev.predictions } : {};

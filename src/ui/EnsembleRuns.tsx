@@ -3,6 +3,7 @@ import type { EnsembleResult } from '../ensemble/index';
 import type { RunRecord } from '../persist/runs';
 import { ensembleSavedRuns, ensembleZip } from '../state/ensembleRuns';
 import { saveZip } from '../state/exportRun';
+import { useStudio } from '../state/store';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
@@ -83,9 +84,22 @@ export function EnsembleRuns({ ids }: { ids: string[] }) {
               {n}
             </p>
           ))}
-          <button type="button" onClick={() => void download(state.members, state.result)}>
-            Download the ensemble (.zip: every member&apos;s checkpoint and ensemble.json)
-          </button>
+          <div className="row">
+            <button type="button" onClick={() => void download(state.members, state.result)}>
+              Download the ensemble (.zip: every member&apos;s checkpoint and ensemble.json)
+            </button>
+            <button
+              type="button"
+              data-testid="ensemble-playground"
+              onClick={() => {
+                const [first] = state.members;
+                useStudio.getState().loadPlaygroundEnsemble({ task: first.task, labels: first.labels, runIds: state.members.map((m) => m.id), weights: state.result.weights, thresholds: state.result.thresholds });
+                document.getElementById('playground')?.scrollIntoView({ behavior: 'smooth' });
+              }}
+            >
+              Try the ensemble in the playground
+            </button>
+          </div>
         </>
       )}
     </div>
