@@ -12,7 +12,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Task } from '../src/data/types.ts';
+import type { QaExample, Task } from '../src/data/types.ts';
 import { DEFAULT_VALIDATION_FRACTION, SPLIT_SEED, splitKind } from '../src/data/split.ts';
 import { parseKernelMode, type KernelMode } from '../src/engine/kernels/modes.ts';
 import type { TrainEvent } from '../src/protocol/train.ts';
@@ -21,6 +21,8 @@ import { resolveTrainConfig, type TrainConfigInput } from '../src/train/config.t
 import { unknownKeys, validateTrainConfig } from '../src/train/configValidate.ts';
 import type { TrainManifest } from './browser/trainEntry.ts';
 import { runExport } from './export.ts';
+import { writeQaLogits } from './lib/qaLogits.ts';
+import type { FeatureSet } from '../src/tokenize/features.ts';
 import { startHarness } from './lib/harness.ts';
 import { modelSource } from './lib/node-source.ts';
 import { DataError, featuresFor, goldRow, parseTrainFiles, writeSplit } from './lib/train-data.ts';
@@ -176,13 +178,17 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const keepExamples = spec.decodeNeedsExamples;
+  let validationFeatures: FeatureSet | null = null;
   if (args.lineByLine && data.task !== 'mlm') throw new UsageError(`--line-by-line applies to --task mlm (this data is ${data.task})`);
   const encodeOpts = { maxLength, stride, lineByLine: args.lineByLine };
   const trainFeatures = await featuresFor(tok, data, data.examples.train, encodeOpts);
   const splits: TrainManifest['splits'] = { train: await writeSplit(work, 'train', trainFeatures) };
   for (const s of ['validation', 'test'] as const) {
     const ex = data.examples[s];
-    if (ex.length) splits[s] = await writeSplit(work, s, await featuresFor(tok, data, ex, encodeOpts), keepExamples ? ex : undefined);
+    if (!ex.length) continue;
+    const features = await featuresFor(tok, data, ex, encodeOpts);
+    if (s === 'validation') validationFeatures = features;
+    splits[s] = await writeSplit(work, s, features, keepExamples ? ex : undefined);
   }
   const mlm = spec.head === 'mlm' ? maskedLmVocab(tok) : null;
   const localModel = existsSync(args.model) && statSync(args.model).isDirectory();
@@ -279,6 +285,11 @@ export async function runTrain(args: TrainArgs, print: (line: string) => void): 
     try {
       await runExport({ model: checkpoint, out: checkpoint, format: 'onnx', quantize: false }, () => undefined);
       print(`ONNX export (transformers.js layout) written to ${join(checkpoint, 'onnx', 'model.onnx')}`);
+      if (spec.slidingWindows && validationFeatures) {
+        // QA: per-window logits for `npm run ensemble`, which averages them before n-best decoding.
+        const windows = await writeQaLogits(out, join(checkpoint, 'onnx', 'model.onnx'), validationFeatures, data.examples.validation as QaExample[]);
+        print(`qa_logits.jsonl: start/end logits of ${windows} validation windows (for npm run ensemble)`);
+      }
     } catch (e) {
       print(`warning: no ONNX export: ${(e as Error).message}`);
     }

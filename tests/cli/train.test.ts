@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { runEvalCommand } from '../../scripts/lib/evalCommand.ts';
+import { decodeQaAnswer, type QaWindow } from '../../src/metrics/qaDecode.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'train-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,6 +117,17 @@ test('without --valid, 10% of --data is held out as in the app (QA: whole contex
   expect(scored['squad_v1.1'].exact_match).toBeCloseTo(metrics.validation.exact_match, 9);
   expect(scored['squad_v1.1'].f1).toBeCloseTo(metrics.validation.f1, 9);
   expect(scored['korquad_v1.0'].f1).toBeCloseTo(metrics.validation.korquad_f1, 9);
+  // qa_logits.jsonl (for npm run ensemble): every window's logits from the exported ONNX model; decoded as the
+  // studio decodes, they give predictions.jsonl's answers.
+  const windows = new Map<string, QaWindow[]>();
+  for (const line of readFileSync(join(out, 'qa_logits.jsonl'), 'utf8').trim().split('\n')) {
+    const w = JSON.parse(line) as QaWindow & { id: string };
+    if (!windows.has(w.id)) windows.set(w.id, []);
+    windows.get(w.id)!.push(w);
+  }
+  expect([...windows.keys()].sort()).toEqual(preds.map((p) => p.id).sort());
+  expect(run.stdout).toMatch(new RegExp(`^qa_logits.jsonl: start/end logits of ${[...windows.values()].flat().length} validation windows`, 'm'));
+  for (const p of preds) expect(decodeQaAnswer(windows.get(p.id)!, { context: byId.get(p.id)!.context }).text, p.id).toBe(p.prediction_text);
 });
 
 test('--init random trains the architecture from scratch: every weight re-initialised, said in the load report', () => {
