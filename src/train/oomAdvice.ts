@@ -3,8 +3,11 @@
  * allows, and each change that would help with what it would need then (smaller batch with gradient accumulation
  * keeping the effective batch, a shorter max length, mixed precision, LoRA). Pure, so the page and tests share it.
  */
-import { estimateMemory, type MemoryEstimate, type ModelInfo } from '../estimate/memory';
+import { adapterLimits } from '../engine/backend';
+import type { BertFamilyModel } from '../engine/model';
+import { estimateMemory, modelInfo, type MemoryEstimate, type ModelInfo } from '../estimate/memory';
 import type { TrainConfig } from './config';
+import { TrainError } from './gpuWatch';
 
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
 
@@ -48,4 +51,16 @@ export function oomAdvice(r: RunShape, detail: string): { message: string; hint:
   if (!c.lora && !c.freeze.encoder) options.push(`LoRA (no AdamW state for the encoder): ~${need({ ...c, lora: { rank: 8, alpha: 16, dropout: 0, targetModules: ['query', 'value'], trainPooler: true } })}`);
   const hint = options.length ? `Lower what the run needs: ${options.join('; ')}. The run is kept at its last resume point.` : 'Close other GPU-heavy tabs and resume: the run is kept at its last resume point.';
   return { message, hint };
+}
+
+/** An out-of-memory TrainError with the numbers and the options (other errors as they are). */
+export async function withOomAdvice(err: TrainError, run: { model: BertFamilyModel; config: TrainConfig; maxLength: number }): Promise<TrainError> {
+  if (err.kind !== 'out_of_memory') return err;
+  try {
+    const shape = { info: modelInfo(run.model.hfConfig), config: run.config, maxLength: run.maxLength, maskedLm: run.model.head === 'mlm', limits: (await adapterLimits()) ?? undefined };
+    const { message, hint } = oomAdvice(shape, err.message.replace(/^GPU out of memory: /, ''));
+    return new TrainError('out_of_memory', message, hint);
+  } catch {
+    return err;
+  }
 }

@@ -15,9 +15,8 @@ import { captureWeights, restoreWeights, type Snapshot } from './checkpoints';
 import type { TrainConfig } from './config';
 import { judgeEvaluation, patienceExhausted } from './earlyStopping';
 import { evaluateSplit, maskedEvalOptions } from './evaluate';
-import { oomAdvice } from './oomAdvice';
-import { modelInfo } from '../estimate/memory';
-import { adapterLimits } from '../engine/backend';
+import { LogWindow, yieldToEventLoop } from './loopTiming';
+import { withOomAdvice } from './oomAdvice';
 import type { MaskedLmVocab } from '../tokenize/mlm';
 import { classifyError, GpuWatch, TrainError } from './gpuWatch';
 import { GradScaler, type GradScalerOptions } from './gradScaler';
@@ -59,45 +58,8 @@ export type RunOutcome = 'completed' | 'stopped' | 'early_stopping' | 'failed';
 
 export const NAN_HINT = 'Lower the learning rate (e.g. ÷10), keep gradient clipping on (maxGradNorm 1.0), or add warmup.';
 
-/** Lets queued messages (pause, stop) run between steps without the 4 ms clamp of nested setTimeout. */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
-  return new Promise((resolve) => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      resolve();
-    };
-    ch.port2.postMessage(null);
-  });
-}
-
 /** Where a step event sits: fractional epoch, learning rate, and in mixed precision the loss scale. */
 type StepAt = { epoch: number; lr: number; scaled: { lossScale?: number } };
-
-/** Throughput since the last step event and time since the loop began, for step events. */
-class LogWindow {
-  tokens = 0;
-  private clock = performance.now();
-  private readonly started = this.clock;
-  private lastRead = this.clock;
-
-  rates(): { tokensPerSecond: number; elapsedMs: number } {
-    const now = (this.lastRead = performance.now());
-    return { tokensPerSecond: (this.tokens * 1000) / Math.max(1, now - this.clock), elapsedMs: now - this.started };
-  }
-
-  /** After a step event: count tokens afresh from the time it reported. */
-  restartAfterLog(): void {
-    this.tokens = 0;
-    this.clock = this.lastRead;
-  }
-
-  /** After an evaluation: its time is not training throughput. */
-  restartAfterEval(): void {
-    this.clock = performance.now();
-  }
-}
 
 /** Dropout seed of optimizer step k: distinct per step, fixed by the run seed. */
 export function dropoutSeed(seed: number, step: number): number {
@@ -172,7 +134,7 @@ export class Trainer {
       await this.finish(reason);
       return reason;
     } catch (e) {
-      const err = await this.withAdvice(classifyError(e));
+      const err = await withOomAdvice(classifyError(e), { model, config, maxLength: this.init.trainFeatures?.seqLen ?? 512 });
       const kept = this.best ?? this.last;
       try {
         if (kept) restoreWeights(model, kept.values);
@@ -188,19 +150,6 @@ export class Trainer {
       setMixedPrecision(precisionBefore);
       plan.loss.dispose();
       plan.optimizer.dispose();
-    }
-  }
-
-  /** Out of memory: the numbers (estimate, adapter limit) and what to lower, instead of the bare WebGPU message. */
-  private async withAdvice(err: TrainError): Promise<TrainError> {
-    if (err.kind !== 'out_of_memory') return err;
-    try {
-      const { model, config, trainFeatures } = this.init;
-      const shape = { info: modelInfo(model.hfConfig), config, maxLength: trainFeatures?.seqLen ?? 512, maskedLm: model.head === 'mlm', limits: (await adapterLimits()) ?? undefined };
-      const { message, hint } = oomAdvice(shape, err.message.replace(/^GPU out of memory: /, ''));
-      return new TrainError('out_of_memory', message, hint);
-    } catch {
-      return err;
     }
   }
 
