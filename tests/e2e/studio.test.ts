@@ -231,6 +231,8 @@ async function walkThrough(page: Page, errors: string[]) {
   await page.reload();
   await page.getByTestId('runs').waitFor({ timeout: 60_000 });
   await waitFor(page, `s.runId === ${JSON.stringify(before.id)} && s.runState === 'training'`, 180_000);
+  // The reload's own boot (script evaluation, first render, restoring the dataset) is not "while training".
+  const bootLongTasks = await takeLongTasks(page);
   // From the latest resume point saved before the reload (evaluations every 3 steps save one).
   const resumedFrom = Number((await state<string[]>(page, 's.logs')).map((l) => /^Resumed from the checkpoint at step (\d+)\.$/.exec(l)?.[1]).find(Boolean));
   expect(resumedFrom % 3).toBe(0);
@@ -261,8 +263,8 @@ async function walkThrough(page: Page, errors: string[]) {
   expect(after.steps.slice(0, 3)).toEqual([1, 2, 3]);
   await page.getByTestId('confusion-matrix').waitFor();
   trainLongTasks.push(...(await takeLongTasks(page)));
-  const longTasks = { data: Math.max(0, ...dataLongTasks), training: Math.max(0, ...trainLongTasks), counts: { data: dataLongTasks.length, training: trainLongTasks.length } };
-  console.log(`main-thread long tasks: worst ${longTasks.data} ms while the data worker parsed and tokenized (${longTasks.counts.data} over 50 ms), worst ${longTasks.training} ms while training (${longTasks.counts.training} over 50 ms)`);
+  const longTasks = { data: Math.max(0, ...dataLongTasks), training: Math.max(0, ...trainLongTasks), boot: Math.max(0, ...bootLongTasks), counts: { data: dataLongTasks.length, training: trainLongTasks.length } };
+  console.log(`main-thread long tasks: worst ${longTasks.data} ms while the data worker parsed and tokenized (${longTasks.counts.data} over 50 ms), worst ${longTasks.training} ms while training (${longTasks.counts.training} over 50 ms); the reload's boot ${longTasks.boot} ms`);
   // The target is none over 50 ms; on this 2-core machine a step event's render (6 charts) measured 96–147 ms idle
   // and up to 361 ms under a load average of 8 (README, "Durability"). 500 ms still catches work moved onto the main
   // thread (a parse, a clone of a resume state, a synchronous loop over the data).
