@@ -1,12 +1,13 @@
 /**
  * A uPlot chart that follows the run's history without re-rendering React: it subscribes to the store's
- * history (a new object on every append) and redraws at most once per animation frame with `setData`.
+ * history (a new object on every append) and redraws with `setData` in a shared, time-budgeted frame queue.
  */
 import { useEffect, useRef } from 'react';
 import uPlot, { type AlignedData, type Options } from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { History } from './history';
 import { useStudio } from '../state/store';
+import { cancelRedraw, scheduleRedraw } from './frameQueue';
 
 export interface SeriesSpec {
   label: string;
@@ -46,23 +47,21 @@ export function UPlotChart({ title, series, build, yLog = false, height = 180, t
     };
     const u = new uPlot(opts, buildRef.current(useStudio.getState().history), el);
     plot.current = u;
-    let frame = 0;
     const redraw = () => {
-      frame = 0;
       const data = buildRef.current(useStudio.getState().history);
       u.setData(data);
       el.dataset.points = String(data[0].length);
     };
     el.dataset.points = String(u.data[0].length);
     const unsubscribe = useStudio.subscribe((s, prev) => {
-      if (s.history !== prev.history && !frame) frame = requestAnimationFrame(redraw);
+      if (s.history !== prev.history) scheduleRedraw(redraw);
     });
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(240, el.clientWidth), height }));
     resize.observe(el);
     return () => {
       unsubscribe();
       resize.disconnect();
-      if (frame) cancelAnimationFrame(frame);
+      cancelRedraw(redraw);
       u.destroy();
       plot.current = null;
     };

@@ -34,9 +34,22 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => ({
   runBytes: {},
 
   async refreshRuns() {
-    const runs = await loadRuns().catch(() => [] as RunRecord[]);
-    const bytes = await Promise.all(runs.map((r) => runStoredBytes(r.id).catch(() => 0)));
-    set({ runs, runsLoaded: true, runBytes: Object.fromEntries(runs.map((r, i) => [r.id, bytes[i]])) });
+    const loaded = await loadRuns().catch(() => [] as RunRecord[]);
+    const { runs: before, runBytes: knownBytes, runsLoaded } = get();
+    // A record saved again unchanged keeps its identity, and its stored size is not rescanned: during training the
+    // list refreshes after every save (every ~2 s), and a fresh array re-rendered every panel that lists runs.
+    const previous = new Map(before.map((r) => [r.id, r] as const));
+    const runs = loaded.map((r) => {
+      const p = previous.get(r.id);
+      const unchanged = p && p.updatedAt === r.updatedAt && p.status === r.status && p.lastStep === r.lastStep && p.checkpointStep === r.checkpointStep && p.error === r.error;
+      return unchanged ? p : r;
+    });
+    const rescan = runs.filter((r) => r !== previous.get(r.id) || !(r.id in knownBytes));
+    const scanned = await Promise.all(rescan.map((r) => runStoredBytes(r.id).catch(() => 0)));
+    const runBytes = Object.fromEntries(runs.map((r) => [r.id, knownBytes[r.id] ?? 0] as const));
+    rescan.forEach((r, i) => (runBytes[r.id] = scanned[i]));
+    const same = runsLoaded && runs.length === before.length && runs.every((r, i) => r === before[i]) && runs.every((r) => runBytes[r.id] === knownBytes[r.id]);
+    if (!same) set({ runs, runsLoaded: true, runBytes });
   },
 
   async openRun(id) {

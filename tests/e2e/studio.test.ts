@@ -265,11 +265,13 @@ async function walkThrough(page: Page, errors: string[]) {
   trainLongTasks.push(...(await takeLongTasks(page)));
   const longTasks = { data: Math.max(0, ...dataLongTasks), training: Math.max(0, ...trainLongTasks), boot: Math.max(0, ...bootLongTasks), counts: { data: dataLongTasks.length, training: trainLongTasks.length } };
   console.log(`main-thread long tasks: worst ${longTasks.data} ms while the data worker parsed and tokenized (${longTasks.counts.data} over 50 ms), worst ${longTasks.training} ms while training (${longTasks.counts.training} over 50 ms); the reload's boot ${longTasks.boot} ms`);
-  // The target is none over 50 ms; on this 2-core machine a step event's render (6 charts) measured 96–147 ms idle
-  // and up to 361 ms under a load average of 8 (README, "Durability"). 500 ms still catches work moved onto the main
-  // thread (a parse, a clone of a resume state, a synchronous loop over the data).
-  expect(longTasks.data).toBeLessThan(500);
-  expect(longTasks.training).toBeLessThan(500);
+  // The target is none over 50 ms: measured 0 ms in every phase on this 2-core machine since chart redraws share
+  // frames under a budget and the runs list refreshes only what changed (README, "Durability"). The guard leaves a
+  // 2× margin for slower machines; anything moved onto the main thread (a parse, a clone of a resume state, a
+  // synchronous loop over the data) lands far above it.
+  expect(longTasks.data).toBeLessThan(100);
+  expect(longTasks.training).toBeLessThan(100);
+  expect(longTasks.boot).toBeLessThan(100);
   await snap(page, 'finished');
 
   // 7. Export: the zip holds a from_pretrained folder plus config, metrics, predictions and the model card.
