@@ -28,34 +28,10 @@ export interface ParsedSafetensors {
 }
 
 export function parseSafetensors(buffer: ArrayBuffer, fileName = 'model.safetensors'): ParsedSafetensors {
-  if (buffer.byteLength < 8) throw new Error(`${fileName}: too short to be a safetensors file`);
-  const headerLen = Number(new DataView(buffer).getBigUint64(0, true));
-  if (headerLen <= 0 || 8 + headerLen > buffer.byteLength) {
-    throw new Error(`${fileName}: header length ${headerLen} does not fit in ${buffer.byteLength} bytes`);
-  }
-  let header: Record<string, HeaderEntry | Record<string, string>>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, headerLen)));
-  } catch (e) {
-    throw new Error(`${fileName}: header is not valid JSON (${(e as Error).message})`);
-  }
-  const dataStart = 8 + headerLen;
+  const headerLen = safetensorsHeaderLength(new Uint8Array(buffer, 0, Math.min(8, buffer.byteLength)), buffer.byteLength, fileName);
+  const { tensors: entries, metadata } = parseSafetensorsHeader(new Uint8Array(buffer, 8, headerLen), buffer.byteLength, fileName);
   const tensors = new Map<string, RawTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = entry as Record<string, string>;
-      continue;
-    }
-    const { dtype, shape, data_offsets: [begin, end] } = entry as HeaderEntry;
-    const width = BYTES_PER[dtype];
-    if (width === undefined) throw new Error(`${fileName}: tensor ${name} has unsupported dtype ${dtype}`);
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * width || dataStart + end > buffer.byteLength) {
-      throw new Error(`${fileName}: tensor ${name} (${dtype} ${JSON.stringify(shape)}) has bad offsets [${begin}, ${end}]`);
-    }
-    tensors.set(name, { dtype, shape, bytes: new Uint8Array(buffer, dataStart + begin, end - begin) });
-  }
+  for (const t of entries) tensors.set(t.name, { dtype: t.dtype, shape: t.shape, bytes: new Uint8Array(buffer, t.begin, t.end - t.begin) });
   return { tensors, metadata };
 }
 
