@@ -5,6 +5,7 @@
  */
 import { parseEncoderConfig, type EncoderConfig, type HfConfig } from '../engine/config';
 import { modelSpecs } from '../engine/names';
+import type { TrainConfig } from '../train/config';
 
 export interface ModelInfo {
   modelType: string;
@@ -111,3 +112,13 @@ export function estimateMemory(
 }
 
 export type { EncoderConfig };
+
+/** What a TrainConfig trains: everything, LoRA adapters and the head, or the head alone. */
+export function trainingMode(c: Pick<TrainConfig, 'lora' | 'freeze'>): TrainingMode {
+  return c.lora ? 'lora' : c.freeze.encoder ? 'head' : 'full';
+}
+
+/** The estimate for a run's config: its batch size, training mode and precision. */
+export function estimateForConfig(info: ModelInfo, c: TrainConfig, maxLength: number, opts: { limits?: Record<string, number>; maskedLm?: boolean } = {}): MemoryEstimate {
+  return estimateMemory(info, { batchSize: c.batchSize, maxLength, mode: trainingMode(c), limits: opts.limits, mixedPrecision: c.mixedPrecision, maskedLm: opts.maskedLm });
+}

@@ -4,19 +4,14 @@
  */
 import { binaryF1 } from '../metrics';
 import type { ClassificationMetrics, MultilabelMetrics } from '../metrics';
-import { estimateMemory, type MemoryEstimate, type ModelInfo, type TrainingMode } from '../estimate/memory';
+import { estimateForConfig, type MemoryEstimate, type ModelInfo } from '../estimate/memory';
 import type { Prediction } from '../protocol/train';
 import type { TrainConfig } from '../train/config';
 import type { Example, MultilabelExample } from '../data/types';
 import type { Histogram } from '../data/stats';
 
-export function trainingMode(c: TrainConfig): TrainingMode {
-  return c.lora ? 'lora' : c.freeze.encoder ? 'head' : 'full';
-}
-
 export function memoryEstimate(info: ModelInfo | null, c: TrainConfig, maxLength: number | null, limits?: Record<string, number>, maskedLm = false): MemoryEstimate | null {
-  if (!info) return null;
-  return estimateMemory(info, { batchSize: c.batchSize, maxLength: maxLength ?? 128, mode: trainingMode(c), limits, mixedPrecision: c.mixedPrecision, maskedLm });
+  return info ? estimateForConfig(info, c, maxLength ?? 128, { limits, maskedLm }) : null;
 }
 
 export interface Bar {

@@ -5,8 +5,8 @@
  */
 import { adapterLimits } from '../engine/backend';
 import type { BertFamilyModel } from '../engine/model';
-import { estimateMemory, modelInfo, type MemoryEstimate, type ModelInfo } from '../estimate/memory';
-import type { TrainConfig } from './config';
+import { estimateForConfig, modelInfo, type MemoryEstimate, type ModelInfo } from '../estimate/memory';
+import { DEFAULT_LORA, type TrainConfig } from './config';
 import { TrainError } from './gpuWatch';
 
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
@@ -20,10 +20,7 @@ export interface RunShape {
   limits?: Record<string, number>;
 }
 
-function estimate(r: RunShape, c: TrainConfig, maxLength: number): MemoryEstimate {
-  const mode = c.lora ? 'lora' : c.freeze.encoder ? 'head' : 'full';
-  return estimateMemory(r.info, { batchSize: c.batchSize, maxLength, mode, limits: r.limits, mixedPrecision: c.mixedPrecision, maskedLm: r.maskedLm });
-}
+const estimate = (r: RunShape, c: TrainConfig, maxLength: number): MemoryEstimate => estimateForConfig(r.info, c, maxLength, { limits: r.limits, maskedLm: r.maskedLm });
 
 /** Whether the run certainly cannot start: one buffer larger than the adapter's maxBufferSize. */
 export function exceedsBufferLimit(r: RunShape): boolean {
@@ -48,7 +45,7 @@ export function oomAdvice(r: RunShape, detail: string): { message: string; hint:
   }
   if (r.maxLength > 64) options.push(`max length ${Math.floor(r.maxLength / 2)}: ~${need(c, Math.floor(r.maxLength / 2))}`);
   if (!c.mixedPrecision) options.push(`mixed precision: ~${need({ ...c, mixedPrecision: true })}`);
-  if (!c.lora && !c.freeze.encoder) options.push(`LoRA (no AdamW state for the encoder): ~${need({ ...c, lora: { rank: 8, alpha: 16, dropout: 0, targetModules: ['query', 'value'], trainPooler: true } })}`);
+  if (!c.lora && !c.freeze.encoder) options.push(`LoRA (no AdamW state for the encoder): ~${need({ ...c, lora: { ...DEFAULT_LORA } })}`);
   const hint = options.length ? `Lower what the run needs: ${options.join('; ')}. The run is kept at its last resume point.` : 'Close other GPU-heavy tabs and resume: the run is kept at its last resume point.';
   return { message, hint };
 }
