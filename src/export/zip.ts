@@ -18,6 +18,11 @@ export interface ZipContents {
 
 const STORE_ONLY = /\.(safetensors|bin|onnx)$/;
 
+/** One zip entry: weights stored as they are, text deflated (every zip the studio builds uses this rule). */
+export function zipEntry(name: string, bytes: Uint8Array): [Uint8Array, { level: 0 | 6 }] {
+  return [bytes, { level: STORE_ONLY.test(name) ? 0 : 6 }];
+}
+
 export function buildRunZip(c: ZipContents): Uint8Array {
   const enc = new TextEncoder();
   const json = (v: unknown) => enc.encode(`${JSON.stringify(v, null, 2)}\n`);
@@ -29,7 +34,7 @@ export function buildRunZip(c: ZipContents): Uint8Array {
   };
   if (c.predictions?.length) entries['predictions.jsonl'] = enc.encode(c.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
   const folder: Zippable = {};
-  for (const [name, bytes] of Object.entries(entries)) folder[name] = [bytes, { level: STORE_ONLY.test(name) ? 0 : 6 }];
+  for (const [name, bytes] of Object.entries(entries)) folder[name] = zipEntry(name, bytes);
   return zipSync({ [safeName(c.folder)]: folder });
 }
 

@@ -7,7 +7,7 @@
 import { zipSync, type Zippable } from 'fflate';
 import * as data from '../client/dataClient';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index';
-import { safeName } from '../export/zip';
+import { safeName, zipEntry } from '../export/zip';
 import { loadDataset, type RunRecord } from '../persist/runs';
 import { taskSpec } from '../tasks/index';
 import type { JsonlRow } from '../tasks/evalInputs';
@@ -68,7 +68,7 @@ export async function ensembleZip(members: readonly RunRecord[], result: Ensembl
   const root: Zippable = {};
   for (const [i, r] of members.entries()) {
     const folder: Zippable = {};
-    for (const f of await runCheckpointFiles(r.id)) folder[f.name] = [new Uint8Array(await f.arrayBuffer()), { level: /\.(safetensors|onnx)$/.test(f.name) ? 0 : 6 }];
+    for (const f of await runCheckpointFiles(r.id)) folder[f.name] = zipEntry(f.name, new Uint8Array(await f.arrayBuffer()));
     root[`member-${i + 1}-${safeName(r.id)}`] = folder;
   }
   const ensemble = {

@@ -8,7 +8,7 @@ import * as data from '../client/dataClient';
 import type { SplitName } from '../data/split';
 import { buildTrainerProject } from '../export/trainer/index';
 import { newlyInitialised } from '../export/trainer/initialWeights';
-import { safeName } from '../export/zip';
+import { safeName, zipEntry } from '../export/zip';
 import { localFilesSource } from '../hub/source';
 import { taskSpec } from '../tasks/index';
 import { resolveTrainConfig } from '../train/config';
@@ -41,6 +41,6 @@ export async function trainerProjectZip(runId: string): Promise<{ name: string; 
   });
   const enc = new TextEncoder();
   const folder: Zippable = {};
-  for (const f of files) folder[f.path] = [f.bytes ?? enc.encode(f.text ?? ''), { level: f.path.endsWith('.safetensors') ? 0 : 6 }];
+  for (const f of files) folder[f.path] = zipEntry(f.path, f.bytes ?? enc.encode(f.text ?? ''));
   return { name: `${safeName(r.id)}-trainer.zip`, bytes: zipSync({ trainer: folder }) };
 }
