@@ -36,7 +36,7 @@ export function ExportPanel() {
           {error}
         </p>
       )}
-      <TrainerProjectExport runId={runId} />
+      {!isMlm && <TrainerProjectExport runId={runId} />}
       {isMlm && (
         <div className="row">
           <button type="button" data-testid="fine-tune-this" disabled={checkpointStep === null || fineTune.state === 'loading'} onClick={startFineTune}>

@@ -1,13 +1,10 @@
 import { useState } from 'react';
 import { saveZip } from '../state/exportRun';
-import { useStudio } from '../state/store';
 import { trainerProjectZip } from '../state/trainerProjectZip';
 
-/** "Continue on a bigger machine": the run as a transformers Trainer project (train.py, its data and settings). */
+/** "Continue on a bigger machine": the run as a transformers Trainer project (train.py, its data and settings); fine-tuning runs only. */
 export function TrainerProjectExport({ runId }: { runId: string }) {
-  const isMlm = useStudio((s) => s.runs.find((r) => r.id === runId)?.task === 'mlm');
   const [state, setState] = useState<{ kind: 'idle' | 'building' } | { kind: 'error'; message: string }>({ kind: 'idle' });
-  if (isMlm) return null;
   const build = () => {
     setState({ kind: 'building' });
     trainerProjectZip(runId).then(
